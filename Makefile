@@ -1,0 +1,45 @@
+# newsroom: `make run` starts the app with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BASE_STAMP := $(VENV)/.installed-base
+LOCAL_STAMP := $(VENV)/.installed-local
+
+.PHONY: run test test-fast bench lint format clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsroom needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(BASE_STAMP): requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(LOCAL_STAMP): requirements/base.txt requirements/production.txt requirements/local.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/local.txt
+	@touch $@ $(BASE_STAMP)
+
+run: $(BASE_STAMP)  ## set up and run the app with demo data (Ctrl-C stops web and worker)
+	PY=$(PY) bash scripts/run.sh
+
+test: $(LOCAL_STAMP)  ## the whole suite, browser tests included
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(LOCAL_STAMP)  ## everything but the browser and the worker tests
+	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+
+bench: $(LOCAL_STAMP)  ## benchmarks; BENCH_WRITE=1 also writes docs/benchmarks.md
+	$(PY) -m bench $(BENCH_ARGS)
+
+lint: $(LOCAL_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: $(LOCAL_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,1 @@
+"""The newsroom annotation app: projects, articles, annotations, agreement and exports."""

@@ -1,0 +1,93 @@
+from django.contrib import admin
+
+from annotations.models import (
+    Annotation,
+    AnnotationSpan,
+    Article,
+    Assignment,
+    GoldAnnotation,
+    GoldSpan,
+    GuidelineVersion,
+    Job,
+    Membership,
+    Prediction,
+    Project,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "language", "overlap", "pipeline", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(GuidelineVersion)
+class GuidelineVersionAdmin(admin.ModelAdmin):
+    list_display = ["project", "number", "changelog", "author", "created_at"]
+    list_filter = ["project"]
+    readonly_fields = ["project", "number", "text", "scheme", "author", "created_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # published versions are immutable; publish a new one instead
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "project", "language", "external_id", "imported_at"]
+    list_filter = ["project", "language"]
+    search_fields = ["title", "external_id"]
+    readonly_fields = ["content_hash", "imported_at"]
+
+
+class AnnotationSpanInline(admin.TabularInline):
+    model = AnnotationSpan
+    extra = 0
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = ["id", "article", "annotator", "status", "version", "updated_at"]
+    list_filter = ["status", "article__project"]
+    raw_id_fields = ["article"]
+    inlines = [AnnotationSpanInline]
+
+
+class GoldSpanInline(admin.TabularInline):
+    model = GoldSpan
+    extra = 0
+
+
+@admin.register(GoldAnnotation)
+class GoldAnnotationAdmin(admin.ModelAdmin):
+    list_display = ["id", "article", "reviewer", "status", "updated_at"]
+    raw_id_fields = ["article", "source_annotations"]
+    inlines = [GoldSpanInline]
+
+
+@admin.register(Prediction)
+class PredictionAdmin(admin.ModelAdmin):
+    list_display = ["id", "article", "pipeline", "pipeline_version", "created_at"]
+    list_filter = ["pipeline", "pipeline_version"]
+    raw_id_fields = ["article"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["article", "annotator", "state", "lease_expires_at"]
+    list_filter = ["state"]
+    raw_id_fields = ["article"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "done", "failed", "total", "created_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in Job._meta.fields]

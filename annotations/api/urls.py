@@ -1,0 +1,26 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from annotations.api import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("projects", views.ProjectViewSet, basename="project")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "projects/<int:project_id>/articles/",
+        views.ProjectArticleListApi.as_view(),
+        name="project-article-list",
+    ),
+    path(
+        "articles/<int:article_id>/",
+        views.ArticleDetailApi.as_view(),
+        name="article-detail",
+    ),
+    *router.urls,
+]

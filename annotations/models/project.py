@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from annotations.choices import Role
+from annotations.default_scheme import default_scheme
+from annotations.scheme import Scheme, SchemeError, parse_scheme
+
+
+def _default_scheme_json() -> dict:
+    return default_scheme("en")
+
+
+class Project(models.Model):
+    """A body of articles labelled under one scheme by a team of members."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=16, help_text=_("spaCy language code of the articles, e.g. de, en.")
+    )
+    scheme = models.JSONField(default=_default_scheme_json)
+    overlap = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many annotators label each article."),
+    )
+    allow_overlapping_spans = models.BooleanField(default=True)
+    ml_can_see_annotations = models.BooleanField(
+        default=False,
+        help_text=_("ML engineers may read individual (pseudonymised) annotations."),
+    )
+    pipeline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Pre-annotation pipeline, e.g. fin-de, or an installed spaCy package."
+        ),
+    )
+    label_mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Pipeline label → scheme label (null to ignore)."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(overlap__gte=1, overlap__lte=10),
+                name="project_overlap_1_to_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            parse_scheme(self.scheme)
+        except SchemeError as error:
+            raise ValidationError({"scheme": [str(error)]}) from error
+
+    @property
+    def parsed_scheme(self) -> Scheme:
+        return parse_scheme(self.scheme)
+
+
+class Membership(models.Model):
+    """A user's role in one project; the only source of access to its objects."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"], name="membership_one_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} · {self.project}"
+
+
+class GuidelineVersion(models.Model):
+    """A published, immutable version of the guidelines together with the scheme."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="guideline_versions"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField(help_text=_("Markdown."))
+    changelog = models.CharField(max_length=500, blank=True)
+    scheme = models.JSONField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="guideline_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="guideline_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} v{self.number}"

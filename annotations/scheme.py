@@ -1,0 +1,256 @@
+"""The label scheme: span labels and document questions, as validated plain data.
+
+A scheme is stored as JSON (on the project, and frozen into every guideline
+version) in the contract's shape::
+
+    {"span_labels": [{"key", "name", "description", "color", "shortcut"}],
+     "questions": [{"key", "name", "level", "multiple", "required",
+                    "choices": [{"key", "name"}]}]}
+
+Keys are the stable identity: names and colours may change, keys never silently
+do. This module imports no models, so services, serializers and tests share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+LEVELS = ("nominal", "ordinal")
+SHORTCUTS = tuple("1234567890")
+
+
+class SchemeError(ValueError):
+    """A scheme or an answer that does not fit it; ``errors`` maps fields to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass(frozen=True)
+class SpanLabel:
+    key: str
+    name: str
+    description: str = ""
+    color: str = "#888888"
+    shortcut: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    name: str
+    level: str
+    multiple: bool
+    required: bool
+    choices: tuple[Choice, ...]
+
+    @property
+    def choice_keys(self) -> tuple[str, ...]:
+        return tuple(choice.key for choice in self.choices)
+
+
+@dataclass(frozen=True)
+class Scheme:
+    span_labels: tuple[SpanLabel, ...]
+    questions: tuple[Question, ...]
+
+    @property
+    def span_label_keys(self) -> tuple[str, ...]:
+        return tuple(label.key for label in self.span_labels)
+
+    def question(self, key: str) -> Question | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "span_labels": [
+                {
+                    "key": label.key,
+                    "name": label.name,
+                    "description": label.description,
+                    "color": label.color,
+                    "shortcut": label.shortcut,
+                }
+                for label in self.span_labels
+            ],
+            "questions": [
+                {
+                    "key": q.key,
+                    "name": q.name,
+                    "level": q.level,
+                    "multiple": q.multiple,
+                    "required": q.required,
+                    "choices": [{"key": c.key, "name": c.name} for c in q.choices],
+                }
+                for q in self.questions
+            ],
+        }
+
+
+def parse_scheme(data: Any) -> Scheme:
+    """Validate scheme JSON and return it as a Scheme; raise SchemeError listing every problem."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not isinstance(data, dict):
+        raise SchemeError(
+            {"scheme": ["Must be an object with span_labels and questions."]}
+        )
+    raw_labels = data.get("span_labels", [])
+    raw_questions = data.get("questions", [])
+    if not isinstance(raw_labels, list):
+        add("span_labels", "Must be a list.")
+        raw_labels = []
+    if not isinstance(raw_questions, list):
+        add("questions", "Must be a list.")
+        raw_questions = []
+
+    labels: list[SpanLabel] = []
+    seen_shortcuts: set[str] = set()
+    for index, raw in enumerate(raw_labels):
+        field = f"span_labels[{index}]"
+        if not isinstance(raw, dict):
+            add(field, "Must be an object.")
+            continue
+        key = raw.get("key")
+        if not isinstance(key, str) or not KEY_PATTERN.match(key):
+            add(
+                field,
+                f"Invalid key {key!r}: letters, digits and _ only, starting with a letter.",
+            )
+            continue
+        color = raw.get("color") or "#888888"
+        if not isinstance(color, str) or not COLOR_PATTERN.match(color):
+            add(field, f"Invalid color {color!r}: use #rrggbb.")
+        shortcut = str(raw.get("shortcut") or "")
+        if shortcut and shortcut not in SHORTCUTS:
+            add(field, f"Invalid shortcut {shortcut!r}: use a single digit.")
+        elif shortcut and shortcut in seen_shortcuts:
+            add(field, f"Shortcut {shortcut!r} is used by another label.")
+        if shortcut:
+            seen_shortcuts.add(shortcut)
+        labels.append(
+            SpanLabel(
+                key=key,
+                name=str(raw.get("name") or key),
+                description=str(raw.get("description") or ""),
+                color=color if isinstance(color, str) else "#888888",
+                shortcut=shortcut,
+            )
+        )
+    _check_unique((label.key for label in labels), "span_labels", add)
+
+    questions: list[Question] = []
+    for index, raw in enumerate(raw_questions):
+        field = f"questions[{index}]"
+        if not isinstance(raw, dict):
+            add(field, "Must be an object.")
+            continue
+        key = raw.get("key")
+        if not isinstance(key, str) or not KEY_PATTERN.match(key):
+            add(
+                field,
+                f"Invalid key {key!r}: letters, digits and _ only, starting with a letter.",
+            )
+            continue
+        level = raw.get("level", "nominal")
+        if level not in LEVELS:
+            add(field, f"Invalid level {level!r}: use one of {', '.join(LEVELS)}.")
+        raw_choices = raw.get("choices")
+        if not isinstance(raw_choices, list) or len(raw_choices) < 2:
+            add(field, "Needs a list of at least two choices.")
+            raw_choices = []
+        choices = []
+        for choice in raw_choices:
+            choice_key = choice.get("key") if isinstance(choice, dict) else None
+            if not isinstance(choice_key, str) or not KEY_PATTERN.match(choice_key):
+                add(field, f"Invalid choice key {choice_key!r}.")
+                continue
+            choices.append(
+                Choice(key=choice_key, name=str(choice.get("name") or choice_key))
+            )
+        _check_unique((c.key for c in choices), field, add)
+        questions.append(
+            Question(
+                key=key,
+                name=str(raw.get("name") or key),
+                level=level if level in LEVELS else "nominal",
+                multiple=bool(raw.get("multiple", False)),
+                required=bool(raw.get("required", False)),
+                choices=tuple(choices),
+            )
+        )
+    _check_unique((q.key for q in questions), "questions", add)
+
+    if errors:
+        raise SchemeError(errors)
+    return Scheme(span_labels=tuple(labels), questions=tuple(questions))
+
+
+def _check_unique(keys, field: str, add) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            add(field, f"Duplicate key {key!r}.")
+        seen.add(key)
+
+
+def validate_answers(scheme: Scheme, labels: Any, *, require_complete: bool) -> dict:
+    """Check document answers against the scheme; return them normalised.
+
+    ``labels`` maps question keys to a choice key (or a list of them for
+    ``multiple`` questions). ``require_complete`` is set on submit: every
+    required question must then be answered.
+    """
+    if not isinstance(labels, dict):
+        raise SchemeError(
+            {"labels": ["Must be an object mapping question keys to choices."]}
+        )
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, str | list[str]] = {}
+    for key, value in labels.items():
+        question = scheme.question(key)
+        if question is None:
+            errors.setdefault("labels", []).append(f"Unknown question {key!r}.")
+            continue
+        if value is None or value == []:
+            continue
+        values = value if isinstance(value, list) else [value]
+        if not question.multiple and isinstance(value, list):
+            errors.setdefault("labels", []).append(
+                f"Question {key!r} takes one choice, not a list."
+            )
+            continue
+        unknown = [v for v in values if v not in question.choice_keys]
+        if unknown:
+            errors.setdefault("labels", []).append(
+                f"Unknown choice {unknown[0]!r} for question {key!r}; "
+                f"expected one of {', '.join(question.choice_keys)}."
+            )
+            continue
+        if question.multiple:
+            clean[key] = [c for c in question.choice_keys if c in values]
+        else:
+            clean[key] = value
+    if require_complete:
+        missing = [q.key for q in scheme.questions if q.required and q.key not in clean]
+        if missing:
+            errors.setdefault("labels", []).append(
+                f"Required question(s) not answered: {', '.join(missing)}."
+            )
+    if errors:
+        raise SchemeError(errors)
+    return clean

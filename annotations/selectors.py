@@ -1,0 +1,109 @@
+"""Reads, scoped to what the user may see.
+
+Every view and API endpoint fetches through these functions, so forgetting a
+permission check elsewhere still cannot leak another project's rows. The
+``*_get_for_user`` helpers fetch-or-deny: objects of projects the user is not a
+member of raise Http404 (never 403, which would confirm they exist).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from annotations import permissions
+from annotations.choices import Role
+from annotations.models import Article, GuidelineVersion, Membership, Project
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def project_list_for_user(*, user: User) -> QuerySet[Project]:
+    """The user's projects, each annotated with ``user_role``."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")
+    return (
+        Project.objects.filter(memberships__user=user)
+        .annotate(user_role=Subquery(role[:1]))
+        .order_by("name", "id")
+    )
+
+
+def project_get_for_user(
+    *, user: User, pk: int | None = None, slug: str | None = None
+) -> Project:
+    """The project with ``user_role`` set, or Http404 for non-members."""
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    project = project_list_for_user(user=user).filter(**lookup).first()
+    if project is None:
+        raise Http404("No such project.")
+    return project
+
+
+def role_in_project(*, user: User, project: Project) -> str | None:
+    if hasattr(project, "user_role"):
+        return project.user_role
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(project=project, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def article_list_for_user(*, user: User, project: Project) -> QuerySet[Article]:
+    """Articles of the project the user may open.
+
+    Admins, reviewers and ML engineers see all of them; annotators only those
+    assigned to them or that they have annotated.
+    """
+    role = role_in_project(user=user, project=project)
+    articles = Article.objects.filter(project=project)
+    if permissions.can_read_all_articles(role):
+        return articles
+    if role == Role.ANNOTATOR:
+        return articles.filter(
+            Q(assignments__annotator=user) | Q(annotations__annotator=user)
+        ).distinct()
+    return articles.none()
+
+
+def article_get_for_user(*, user: User, article_id: int) -> Article:
+    """The article with its project (``project.user_role`` set), or Http404."""
+    article = (
+        Article.objects.select_related("project")
+        .filter(pk=article_id, project__memberships__user=user)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if article is None:
+        raise Http404("No such article.")
+    project = project_get_for_user(user=user, pk=article.project_id)
+    if (
+        not article_list_for_user(user=user, project=project)
+        .filter(pk=article.pk)
+        .exists()
+    ):
+        raise Http404("No such article.")
+    article.project = project
+    return article
+
+
+def guideline_current(*, project: Project) -> GuidelineVersion | None:
+    return GuidelineVersion.objects.filter(project=project).order_by("-number").first()
+
+
+def project_list_with_guideline_numbers(*, user: User) -> QuerySet[Project]:
+    """Projects for the API, with ``guideline_number`` annotated (no query per row)."""
+    latest = (
+        GuidelineVersion.objects.filter(project=OuterRef("pk"))
+        .order_by("-number")
+        .values("number")
+    )
+    return project_list_for_user(user=user).annotate(
+        guideline_number=Subquery(latest[:1])
+    )

@@ -1,0 +1,142 @@
+"""Importing articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from annotations.models import Article, Project
+from annotations.models.article import text_sha256
+
+MAX_TITLE = 500
+MAX_EXTERNAL_ID = 200
+
+
+class ArticleImportError(ValueError):
+    """Some items are invalid; ``errors`` is ``[{"index": i, "errors": {field: [msg]}}]``.
+
+    Nothing is written when this is raised.
+    """
+
+    def __init__(self, errors: list[dict[str, Any]]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} invalid item(s); nothing was imported.")
+
+
+@dataclass
+class ImportResult:
+    created: list[Article] = field(default_factory=list)
+    existing: int = 0
+
+    @property
+    def created_count(self) -> int:
+        return len(self.created)
+
+
+def _clean_item(raw: Any, *, default_language: str) -> tuple[dict, dict]:
+    errors: dict[str, list[str]] = {}
+    if not isinstance(raw, dict):
+        return {}, {"non_field_errors": ["Each item must be an object."]}
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        errors["text"] = ["This field is required and must be a non-empty string."]
+    title = raw.get("title", "")
+    if title is None:
+        title = ""
+    if not isinstance(title, str) or len(title) > MAX_TITLE:
+        errors["title"] = [f"Must be a string of at most {MAX_TITLE} characters."]
+    language = raw.get("language") or default_language
+    if not isinstance(language, str) or len(language) > 16:
+        errors["language"] = ["Must be a language code such as de or en."]
+    external_id = raw.get("external_id")
+    if external_id is not None:
+        if isinstance(external_id, int) and not isinstance(external_id, bool):
+            external_id = str(external_id)
+        if (
+            not isinstance(external_id, str)
+            or not external_id
+            or (len(external_id) > MAX_EXTERNAL_ID)
+        ):
+            errors["external_id"] = [
+                f"Must be a non-empty string of at most {MAX_EXTERNAL_ID} characters."
+            ]
+    meta = raw.get("meta") or {}
+    if not isinstance(meta, dict):
+        errors["meta"] = ["Must be an object."]
+    unknown = set(raw) - {"title", "text", "language", "external_id", "meta"}
+    if unknown:
+        errors["non_field_errors"] = [
+            f"Unknown field(s): {', '.join(sorted(unknown))}."
+        ]
+    clean = {
+        "title": title,
+        "text": text,
+        "language": language,
+        "external_id": external_id,
+        "meta": meta,
+    }
+    return clean, errors
+
+
+@transaction.atomic
+def articles_import(
+    *,
+    project: Project,
+    items: Iterable[Any],
+    on_created: Callable[[list[int]], None] | None = None,
+) -> ImportResult:
+    """Import articles all-or-nothing; idempotent on ``external_id``.
+
+    Items that carry an ``external_id`` already in the project are counted as
+    existing and left untouched (their text may be annotated). Items without
+    one are deduplicated by the hash of their text. ``on_created`` runs after
+    the transaction commits with the new article ids (pre-annotation hooks in
+    there).
+    """
+    cleaned: list[dict] = []
+    errors: list[dict[str, Any]] = []
+    for index, raw in enumerate(items):
+        clean, item_errors = _clean_item(raw, default_language=project.language)
+        if item_errors:
+            errors.append({"index": index, "errors": item_errors})
+        cleaned.append(clean)
+    if errors:
+        raise ArticleImportError(errors)
+
+    external_ids = {c["external_id"] for c in cleaned if c["external_id"]}
+    hashes = {text_sha256(c["text"]) for c in cleaned if not c["external_id"]}
+    known_ids = set(
+        Article.objects.filter(
+            project=project, external_id__in=external_ids
+        ).values_list("external_id", flat=True)
+    )
+    known_hashes = set(
+        Article.objects.filter(
+            project=project, external_id__isnull=True, content_hash__in=hashes
+        ).values_list("content_hash", flat=True)
+    )
+    result = ImportResult()
+    new_articles = []
+    for clean in cleaned:
+        digest = text_sha256(clean["text"])
+        key_seen = (
+            clean["external_id"] in known_ids
+            if clean["external_id"]
+            else digest in known_hashes
+        )
+        if key_seen:
+            result.existing += 1
+            continue
+        if clean["external_id"]:
+            known_ids.add(clean["external_id"])
+        else:
+            known_hashes.add(digest)
+        new_articles.append(Article(project=project, content_hash=digest, **clean))
+    result.created = Article.objects.bulk_create(new_articles, batch_size=1000)
+    if on_created is not None and result.created:
+        created_ids = [article.pk for article in result.created]
+        transaction.on_commit(lambda: on_created(created_ids))
+    return result

@@ -1,0 +1,1 @@
+"""Server-rendered pages (django-htmx): thin function views over selectors and services."""

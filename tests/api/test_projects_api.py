@@ -1,0 +1,137 @@
+"""The first API slice: projects, articles, schema; token auth; 404 for non-members."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+from annotations.choices import Role
+from annotations.models import Assignment
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [*Role.values, "outsider", "anonymous"]
+
+
+def client_for(api_client, members, who):
+    if who != "anonymous":
+        api_client.force_authenticate(members[who])
+    return api_client
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        (Role.ADMIN, 200),
+        (Role.REVIEWER, 200),
+        (Role.ANNOTATOR, 200),
+        (Role.ML_ENGINEER, 200),
+        ("outsider", 404),
+        ("anonymous", 401),
+    ],
+)
+def test_project_detail_matrix(api_client, project, members, who, status):
+    response = client_for(api_client, members, who).get(
+        f"/api/v1/projects/{project.pk}/"
+    )
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        (Role.ADMIN, 200),
+        (Role.REVIEWER, 200),
+        (Role.ANNOTATOR, 200),
+        (Role.ML_ENGINEER, 200),
+        ("outsider", 404),
+        ("anonymous", 401),
+    ],
+)
+def test_article_list_matrix(api_client, project, members, who, status):
+    ArticleFactory(project=project)
+    response = client_for(api_client, members, who).get(
+        f"/api/v1/projects/{project.pk}/articles/"
+    )
+    assert response.status_code == status
+
+
+def test_project_shape_follows_the_contract(api_client, project, members):
+    response = client_for(api_client, members, Role.ML_ENGINEER).get(
+        "/api/v1/projects/"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    item = body["results"][0]
+    for field in (
+        "id", "slug", "name", "language", "overlap", "allow_overlapping_spans",
+        "guideline_version", "scheme",
+    ):  # fmt: skip
+        assert field in item, field
+    assert item["guideline_version"] == 1
+    assert item["role"] == Role.ML_ENGINEER
+    label = item["scheme"]["span_labels"][0]
+    assert set(label) == {"key", "name", "description", "color", "shortcut"}
+    question = item["scheme"]["questions"][0]
+    assert {"key", "name", "level", "multiple", "required", "choices"} <= set(question)
+
+
+def test_project_list_hides_other_projects(api_client, project, members):
+    response = client_for(api_client, members, "outsider").get("/api/v1/projects/")
+    assert project.pk not in [p["id"] for p in response.json()["results"]]
+
+
+def test_annotator_lists_and_opens_only_their_articles(api_client, project, members):
+    mine, other = ArticleFactory.create_batch(2, project=project)
+    Assignment.objects.create(article=mine, annotator=members[Role.ANNOTATOR])
+    client = client_for(api_client, members, Role.ANNOTATOR)
+    listed = client.get(f"/api/v1/projects/{project.pk}/articles/").json()["results"]
+    assert [a["id"] for a in listed] == [mine.pk]
+    assert client.get(f"/api/v1/articles/{mine.pk}/").status_code == 200
+    assert client.get(f"/api/v1/articles/{other.pk}/").status_code == 404
+
+
+def test_article_detail_returns_exact_text(api_client, project, members):
+    article = ArticleFactory(
+        project=project, text="Kurssturz 📉 bei Société Générale\r\n"
+    )
+    response = client_for(api_client, members, Role.REVIEWER).get(
+        f"/api/v1/articles/{article.pk}/"
+    )
+    assert response.json()["text"] == "Kurssturz 📉 bei Société Générale\r\n"
+
+
+def test_token_auth_with_command_created_token(api_client, project, members, capsys):
+    user = members[Role.ML_ENGINEER]
+    call_command("create_api_token", user.username)
+    key = capsys.readouterr().out.strip()
+    assert key == Token.objects.get(user=user).key
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get(f"/api/v1/projects/{project.pk}/").status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-key")
+    assert api_client.get(f"/api/v1/projects/{project.pk}/").status_code == 401
+
+
+def test_openapi_schema_lists_the_endpoints(api_client, members):
+    response = client_for(api_client, members, Role.ADMIN).get(
+        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/projects/",
+        "/api/v1/projects/{id}/",
+        "/api/v1/projects/{project_id}/articles/",
+        "/api/v1/articles/{article_id}/",
+    ):
+        assert path in paths, path
+
+
+def test_swagger_ui_is_served_offline(client, members):
+    client.force_login(members[Role.ADMIN])
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist" in html
+    assert "cdn" not in html.lower()

@@ -1,0 +1,60 @@
+import pytest
+
+from annotations.models import Article
+from annotations.services.articles import ArticleImportError, articles_import
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def items(n, prefix="x"):
+    return [
+        {"external_id": f"{prefix}-{i}", "title": f"T{i}", "text": f"Text {i} 📈"}
+        for i in range(n)
+    ]
+
+
+def test_import_is_idempotent_on_external_id():
+    project = ProjectFactory(language="de")
+    first = articles_import(project=project, items=items(5))
+    again = articles_import(project=project, items=items(7))
+    assert (first.created_count, first.existing) == (5, 0)
+    assert (again.created_count, again.existing) == (2, 5)
+    assert Article.objects.filter(project=project).count() == 7
+    assert set(Article.objects.values_list("language", flat=True)) == {"de"}
+
+
+def test_items_without_external_id_are_deduplicated_by_text():
+    project = ProjectFactory()
+    payload = [{"title": "a", "text": "Same text"}, {"title": "b", "text": "Same text"}]
+    assert articles_import(project=project, items=payload).created_count == 1
+    assert articles_import(project=project, items=payload).created_count == 0
+
+
+def test_invalid_items_reject_the_whole_import_with_per_item_errors():
+    project = ProjectFactory()
+    payload = [
+        *items(2),
+        {"title": "no text"},
+        {"text": "ok", "meta": "not an object"},
+        "just a string",
+        {"text": "ok", "colour": "red"},
+    ]
+    with pytest.raises(ArticleImportError) as caught:
+        articles_import(project=project, items=payload)
+    errors = {e["index"]: e["errors"] for e in caught.value.errors}
+    assert set(errors) == {2, 3, 4, 5}
+    assert "text" in errors[2]
+    assert "meta" in errors[3]
+    assert "Unknown field(s): colour" in errors[5]["non_field_errors"][0]
+    assert not Article.objects.filter(project=project).exists()
+
+
+def test_on_created_runs_after_commit_with_new_ids(django_capture_on_commit_callbacks):
+    project = ProjectFactory()
+    seen = []
+    with django_capture_on_commit_callbacks(execute=True):
+        result = articles_import(
+            project=project, items=items(3), on_created=seen.extend
+        )
+    assert seen == [a.pk for a in result.created]
