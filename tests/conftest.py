@@ -9,10 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from rest_framework.test import APIClient
-
-from annotations.choices import Role
-from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,18 +19,25 @@ def services_required() -> bool:
 
 
 @pytest.fixture
-def api_client() -> APIClient:
+def api_client():
+    from rest_framework.test import APIClient
+
     return APIClient()
 
 
 @pytest.fixture
 def project(db):
+    from tests.factories import ProjectFactory
+
     return ProjectFactory()
 
 
 @pytest.fixture
 def members(project):
     """One user per role in ``project``, plus an outsider who belongs elsewhere."""
+    from annotations.choices import Role
+    from tests.factories import MembershipFactory, UserFactory
+
     users = {}
     for role in Role.values:
         users[role] = UserFactory(username=f"{project.slug}-{role}")
