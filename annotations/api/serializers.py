@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotations.models import Article, Project
+from annotations.choices import AnnotationStatus
+from annotations.models import Annotation, Article, Project
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -56,3 +57,73 @@ class ArticleSerializer(serializers.ModelSerializer):
             "imported_at",
         ]
         read_only_fields = fields
+
+
+class SpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    label = serializers.CharField()
+    text = serializers.CharField(trim_whitespace=False)
+    origin = serializers.CharField(required=False)
+    attributes = serializers.DictField(required=False)
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    """An annotation as the contract shows it; ``annotator`` is a name or a pseudonym."""
+
+    spans = serializers.SerializerMethodField()
+    annotator = serializers.SerializerMethodField()
+    guideline_version = serializers.IntegerField(
+        source="guideline_version.number", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "article",
+            "annotator",
+            "status",
+            "spans",
+            "labels",
+            "version",
+            "guideline_version",
+            "lead_time_ms",
+            "skip_reason",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SpanSerializer(many=True))
+    def get_spans(self, annotation: Annotation) -> list[dict]:
+        return [
+            {
+                "start": span.start,
+                "end": span.end,
+                "label": span.label,
+                "text": span.text,
+                "origin": span.origin,
+                "attributes": span.attributes,
+            }
+            for span in annotation.spans.all()
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_annotator(self, annotation: Annotation) -> str:
+        names = self.context.get("annotator_names")
+        if names is not None:
+            return names.get(annotation.annotator_id, "")
+        return annotation.annotator.get_username()
+
+
+class AnnotationInputSerializer(serializers.Serializer):
+    """Body of PUT my-annotation: no version creates, the current version replaces."""
+
+    spans = serializers.ListField(child=serializers.DictField(), default=list)
+    labels = serializers.DictField(default=dict)
+    status = serializers.ChoiceField(
+        choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT
+    )
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    lead_time_ms = serializers.IntegerField(required=False, min_value=0)
+    skip_reason = serializers.CharField(required=False, allow_blank=True, default="")

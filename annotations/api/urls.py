@@ -22,5 +22,10 @@ urlpatterns = [
         views.ArticleDetailApi.as_view(),
         name="article-detail",
     ),
+    path(
+        "articles/<int:article_id>/my-annotation/",
+        views.MyAnnotationApi.as_view(),
+        name="my-annotation",
+    ),
     *router.urls,
 ]

@@ -1,22 +1,30 @@
 """Models, one module per noun; imported from here (``from annotations.models import Article``)."""
 
+from .agreement import AgreementSnapshot
 from .annotation import Annotation, AnnotationSpan, GoldAnnotation, GoldSpan
 from .article import Article
 from .jobs import Job
 from .prediction import Prediction
-from .project import GuidelineVersion, Membership, Project
+from .project import GuidelineAcknowledgement, GuidelineVersion, Membership, Project
+from .releases import Release, ReleaseFile
+from .training import TrainedPipeline
 from .work import Assignment
 
 __all__ = [
+    "AgreementSnapshot",
     "Annotation",
     "AnnotationSpan",
     "Article",
     "Assignment",
     "GoldAnnotation",
     "GoldSpan",
+    "GuidelineAcknowledgement",
     "GuidelineVersion",
     "Job",
     "Membership",
     "Prediction",
     "Project",
+    "Release",
+    "ReleaseFile",
+    "TrainedPipeline",
 ]

@@ -26,6 +26,10 @@ class Article(models.Model):
     priority = models.IntegerField(
         default=0, help_text=_("Higher comes first in annotators' queues.")
     )
+    is_calibration = models.BooleanField(
+        default=False,
+        help_text=_("Shown without pre-annotations, to measure anchoring."),
+    )
     preannotation_skipped_reason = models.CharField(max_length=200, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 

@@ -45,6 +45,45 @@ class Project(models.Model):
         blank=True,
         help_text=_("Pipeline label → scheme label (null to ignore)."),
     )
+    pipeline_options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Pipeline extras, e.g. gazetteer terms admins add: {ORG: [...]}."),
+    )
+    split_seed = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_("Seed of the train/dev/test split; empty means the project slug."),
+    )
+    split_ratios = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("train, dev, test shares; empty means 0.8, 0.1, 0.1."),
+    )
+    consensus = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Automatic consensus where no gold exists: "
+            "{question_threshold: 0.5, span_min_annotators: 2}."
+        ),
+    )
+    calibration_share = models.FloatField(
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_(
+            "Share of articles shown without pre-annotations (anchoring control)."
+        ),
+    )
+    feedback_enabled = models.BooleanField(
+        default=False,
+        help_text=_("Annotators see where their work differed from gold."),
+    )
+    lease_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("An opened but unsaved article returns to the pool after this."),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
@@ -128,3 +167,25 @@ class GuidelineVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} v{self.number}"
+
+
+class GuidelineAcknowledgement(models.Model):
+    """A user has read a guideline version (shown the diff once, then acknowledged)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    guideline_version = models.ForeignKey(
+        GuidelineVersion, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "guideline_version"], name="acknowledgement_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.guideline_version}"

@@ -15,6 +15,7 @@ from annotations.models import Annotation, AnnotationSpan, Article
 from annotations.offsets import SpanError, parse_spans
 from annotations.scheme import SchemeError, validate_answers
 from annotations.selectors import guideline_current
+from annotations.services.queue import assignment_record_status
 
 
 def _validated_spans(article: Article, spans: Any) -> list[tuple[Any, str, dict]]:
@@ -130,4 +131,5 @@ def annotation_save(
         )
         for span, origin, attributes in clean_spans
     )
+    assignment_record_status(article=article, user=annotator, status=status)
     return annotation

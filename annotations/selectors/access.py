@@ -1,20 +1,27 @@
-"""Reads, scoped to what the user may see.
+"""Fetch-or-deny helpers and scoped lists.
 
 Every view and API endpoint fetches through these functions, so forgetting a
 permission check elsewhere still cannot leak another project's rows. The
-``*_get_for_user`` helpers fetch-or-deny: objects of projects the user is not a
-member of raise Http404 (never 403, which would confirm they exist).
+``*_get_for_user`` helpers raise Http404 for objects of projects the user is not
+a member of (never 403, which would confirm they exist).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from annotations import permissions
-from annotations.choices import Role
-from annotations.models import Article, GuidelineVersion, Membership, Project
+from annotations.choices import AssignmentState, Role
+from annotations.models import (
+    Annotation,
+    Article,
+    Assignment,
+    GuidelineVersion,
+    Membership,
+    Project,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -65,10 +72,30 @@ def article_list_for_user(*, user: User, project: Project) -> QuerySet[Article]:
     if permissions.can_read_all_articles(role):
         return articles
     if role == Role.ANNOTATOR:
-        return articles.filter(
-            Q(assignments__annotator=user) | Q(annotations__annotator=user)
-        ).distinct()
+        held = Assignment.objects.filter(
+            annotator=user, article=OuterRef("pk")
+        ).exclude(state=AssignmentState.RELEASED)
+        own = Annotation.objects.filter(annotator=user, article=OuterRef("pk"))
+        return articles.filter(Exists(held) | Exists(own))
     return articles.none()
+
+
+def article_get_for_member(*, user: User, article_id: int) -> Article:
+    """Any article of a project the user belongs to (``project.user_role`` set), or Http404.
+
+    For actions that decide access themselves, such as an annotator claiming a
+    free slot on a particular article; reading article lists goes through
+    ``article_get_for_user``.
+    """
+    article = (
+        Article.objects.filter(pk=article_id, project__memberships__user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if article is None:
+        raise Http404("No such article.")
+    article.project = project_get_for_user(user=user, pk=article.project_id)
+    return article
 
 
 def article_get_for_user(*, user: User, article_id: int) -> Article:

@@ -1,0 +1,27 @@
+"""Reads, scoped to what the user may see; one module per concern.
+
+Imported by views, the API, tasks and services; imports models and the leaf
+packages. The access helpers are re-exported here (``selectors.project_get_for_user``).
+"""
+
+from .access import (
+    article_get_for_member,
+    article_get_for_user,
+    article_list_for_user,
+    guideline_current,
+    project_get_for_user,
+    project_list_for_user,
+    project_list_with_guideline_numbers,
+    role_in_project,
+)
+
+__all__ = [
+    "article_get_for_member",
+    "article_get_for_user",
+    "article_list_for_user",
+    "guideline_current",
+    "project_get_for_user",
+    "project_list_for_user",
+    "project_list_with_guideline_numbers",
+    "role_in_project",
+]
