@@ -29,7 +29,7 @@ def project():
 
 
 def test_next_hands_out_in_import_order_and_holds_the_slot(project):
-    first, second = ArticleFactory.create_batch(2, project=project)
+    first, _second = ArticleFactory.create_batch(2, project=project)
     anna = UserFactory()
     assert assignment_next(project=project, user=anna) == first
     # Asking again without saving gives the same article (lease held).
@@ -38,7 +38,7 @@ def test_next_hands_out_in_import_order_and_holds_the_slot(project):
 
 
 def test_drafts_come_first(project):
-    first, second = ArticleFactory.create_batch(2, project=project)
+    _first, second = ArticleFactory.create_batch(2, project=project)
     anna = UserFactory()
     annotation_save(article=second, annotator=anna, spans=[], labels={})
     assert assignment_next(project=project, user=anna) == second
