@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.choices import AnnotationStatus
-from annotations.models import Annotation, Article, Project
+from annotations.models import Annotation, Article, Job, Project
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -127,3 +127,27 @@ class AnnotationInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     lead_time_ms = serializers.IntegerField(required=False, min_value=0)
     skip_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class JobSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(
+        source="project_id", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "done",
+            "failed",
+            "total",
+            "error",
+            "result",
+            "project",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields

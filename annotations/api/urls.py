@@ -27,5 +27,6 @@ urlpatterns = [
         views.MyAnnotationApi.as_view(),
         name="my-annotation",
     ),
+    path("jobs/<uuid:job_id>/", views.JobDetailApi.as_view(), name="job-detail"),
     *router.urls,
 ]

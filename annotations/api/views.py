@@ -10,6 +10,7 @@ from annotations.api.serializers import (
     AnnotationInputSerializer,
     AnnotationSerializer,
     ArticleSerializer,
+    JobSerializer,
     ProjectSerializer,
 )
 from annotations.choices import Role
@@ -106,4 +107,16 @@ class MyAnnotationApi(APIView):
         return Response(
             AnnotationSerializer(annotation).data,
             status=status.HTTP_201_CREATED if version is None else status.HTTP_200_OK,
+        )
+
+
+@extend_schema(tags=["jobs"])
+class JobDetailApi(generics.RetrieveAPIView):
+    """Progress of background work (pre-annotation, exports, releases, training)."""
+
+    serializer_class = JobSerializer
+
+    def get_object(self):
+        return selectors.job_get_for_user(
+            user=self.request.user, job_id=self.kwargs["job_id"]
         )

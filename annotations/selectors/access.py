@@ -9,7 +9,7 @@ a member of (never 403, which would confirm they exist).
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from annotations import permissions
@@ -19,6 +19,7 @@ from annotations.models import (
     Article,
     Assignment,
     GuidelineVersion,
+    Job,
     Membership,
     Project,
 )
@@ -134,3 +135,18 @@ def project_list_with_guideline_numbers(*, user: User) -> QuerySet[Project]:
     return project_list_for_user(user=user).annotate(
         guideline_number=Subquery(latest[:1])
     )
+
+
+def job_get_for_user(*, user: User, job_id) -> Job:
+    """A job of one of the user's projects (or one they started), or Http404."""
+    if not user.is_authenticated:
+        raise Http404("No such job.")
+    job = (
+        Job.objects.filter(pk=job_id)
+        .filter(Q(project__memberships__user=user) | Q(created_by=user))
+        .distinct()
+        .first()
+    )
+    if job is None:
+        raise Http404("No such job.")
+    return job

@@ -135,3 +135,14 @@ def test_swagger_ui_is_served_offline(client, members):
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html
     assert "cdn" not in html.lower()
+
+
+def test_job_progress_visible_to_members_only(api_client, project, members):
+    from annotations.services.jobs import job_create
+
+    job = job_create(kind="preannotate", project=project, total=10)
+    api_client.force_authenticate(members[Role.REVIEWER])
+    body = api_client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (body["status"], body["done"], body["total"]) == ("queued", 0, 10)
+    api_client.force_authenticate(members["outsider"])
+    assert api_client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
