@@ -1,0 +1,24 @@
+"""Training-dataset writers (jsonl, spacy, conll, hf, labelstudio) over plain rows.
+
+Imported by selectors, services and tasks; imports stdlib and spaCy only, no Django.
+"""
+
+from .base import REGISTRY, Exporter, StreamingExporter, get_exporter, iter_export
+from .rows import ExportQuestion, ExportRow, ExportScheme, ExportSpan
+from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLITS, assign_split
+
+__all__ = [
+    "DEFAULT_RATIOS",
+    "DEFAULT_SEED",
+    "REGISTRY",
+    "SPLITS",
+    "ExportQuestion",
+    "ExportRow",
+    "ExportScheme",
+    "ExportSpan",
+    "Exporter",
+    "StreamingExporter",
+    "assign_split",
+    "get_exporter",
+    "iter_export",
+]

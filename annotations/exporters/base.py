@@ -1,0 +1,292 @@
+"""The exporter protocol, the format registry and the checks every exporter shares.
+
+An exporter turns an iterable of ``ExportRow`` into bytes. Plain-text formats
+(``jsonl``, ``conll``, ``labelstudio``) are *streaming*: ``iter_bytes`` yields chunks
+while it reads rows, so memory stays flat however many rows come in. Archive formats
+(``spacy``, ``hf``) write a ``.tar.gz`` to a binary file object with ``write``;
+``iter_export`` gives every format the same chunked interface (archives go through a
+spooled temporary file first).
+
+Everything is byte-deterministic: fixed key order, sorted spans, no timestamps.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import operator
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any, Final, Protocol, runtime_checkable
+
+from .rows import ExportRow, ExportScheme, ExportSpan
+from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLITS, Split, assign_split
+
+Ratios = tuple[float, float, float]
+
+#: Format name -> "module:Class" inside this package. Resolved lazily so that importing
+#: the registry does not import spaCy (selectors import ``base`` at Django start-up).
+REGISTRY: Final[dict[str, str]] = {
+    "jsonl": "jsonl:JsonlExporter",
+    "spacy": "spacy_docbin:SpacyDocBinExporter",
+    "conll": "conll:ConllExporter",
+    "hf": "hf:HuggingFaceExporter",
+    "labelstudio": "labelstudio:LabelStudioExporter",
+}
+
+CHUNK_SIZE: Final = 64 * 1024
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    """What every format provides."""
+
+    name: str
+    extension: str  # with the dot: ".jsonl", ".tar.gz"
+    media_type: str
+    streaming: bool  # True: ``iter_bytes`` exists and reads rows lazily
+
+    def write(
+        self,
+        rows: Iterable[ExportRow],
+        fh: IO[bytes],
+        *,
+        scheme: ExportScheme,
+        seed: str = DEFAULT_SEED,
+        ratios: Ratios = DEFAULT_RATIOS,
+    ) -> None:
+        """Write the whole export to the binary file object ``fh`` (no seek needed)."""
+        ...
+
+
+@runtime_checkable
+class StreamingExporter(Exporter, Protocol):
+    def iter_bytes(
+        self,
+        rows: Iterable[ExportRow],
+        *,
+        scheme: ExportScheme,
+        seed: str = DEFAULT_SEED,
+        ratios: Ratios = DEFAULT_RATIOS,
+    ) -> Iterator[bytes]:
+        """Yield the export in chunks of about ``CHUNK_SIZE`` bytes, reading lazily."""
+        ...
+
+
+class TextExporter:
+    """Base for streaming formats: subclasses implement ``iter_bytes``."""
+
+    name: str
+    extension: str
+    media_type: str
+    streaming = True
+
+    def iter_bytes(
+        self,
+        rows: Iterable[ExportRow],
+        *,
+        scheme: ExportScheme,
+        seed: str = DEFAULT_SEED,
+        ratios: Ratios = DEFAULT_RATIOS,
+    ) -> Iterator[bytes]:
+        raise NotImplementedError
+
+    def write(
+        self,
+        rows: Iterable[ExportRow],
+        fh: IO[bytes],
+        *,
+        scheme: ExportScheme,
+        seed: str = DEFAULT_SEED,
+        ratios: Ratios = DEFAULT_RATIOS,
+    ) -> None:
+        for chunk in self.iter_bytes(rows, scheme=scheme, seed=seed, ratios=ratios):
+            fh.write(chunk)
+
+
+def known_formats() -> list[str]:
+    return sorted(REGISTRY)
+
+
+def get_exporter(fmt: str, **options: Any) -> Exporter:
+    """Return a new exporter for ``fmt``; ``options`` go to its constructor.
+
+    Raises ``ValueError`` naming the known formats when ``fmt`` is not one of them.
+    """
+    try:
+        target = REGISTRY[fmt]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown export format {fmt!r}; "
+            f"known formats: {', '.join(known_formats())}"
+        ) from None
+    module_name, class_name = target.split(":")
+    module = importlib.import_module(f".{module_name}", __package__)
+    exporter: Exporter = getattr(module, class_name)(**options)
+    return exporter
+
+
+def iter_export(
+    exporter: Exporter,
+    rows: Iterable[ExportRow],
+    *,
+    scheme: ExportScheme,
+    seed: str = DEFAULT_SEED,
+    ratios: Ratios = DEFAULT_RATIOS,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[bytes]:
+    """Chunks of any format, for a streamed HTTP response or a release file.
+
+    Streaming formats are passed through; archives are written to a spooled temporary
+    file (memory up to 8 MiB, disk beyond) and then read back in chunks.
+    """
+    if isinstance(exporter, StreamingExporter) and exporter.streaming:
+        yield from exporter.iter_bytes(rows, scheme=scheme, seed=seed, ratios=ratios)
+        return
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
+        exporter.write(rows, buffer, scheme=scheme, seed=seed, ratios=ratios)
+        buffer.seek(0)
+        while chunk := buffer.read(chunk_size):
+            yield chunk
+
+
+# --- shared checks and helpers ---
+
+
+def describe_row(row: ExportRow) -> str:
+    """How error messages name an article (and the annotation, if any)."""
+    name = f"article {row.article_id}"
+    if row.external_id:
+        name += f" (external_id {row.external_id!r})"
+    if row.annotator is not None:
+        name += f", annotator {row.annotator!r}"
+    return name
+
+
+def check_row(row: ExportRow) -> None:
+    """Raise ``ValueError`` naming the article unless every span fits the text.
+
+    Each span needs integer offsets with ``0 <= start < end <= len(text)`` and
+    ``text[start:end] == span.text`` (code points). Nothing is written for a bad row.
+    """
+    text = row.text
+    if not isinstance(text, str):
+        raise ValueError(f"{describe_row(row)}: text must be a str")
+    for index, span in enumerate(row.spans):
+        start, end = span.start, span.end
+        if type(start) is not int or type(end) is not int:  # bool is refused too
+            raise ValueError(
+                f"{describe_row(row)}: span {index} ({span.label}) has non-integer "
+                f"offsets {start!r}:{end!r}"
+            )
+        if not 0 <= start < end <= len(text):
+            raise ValueError(
+                f"{describe_row(row)}: span {index} ({span.label}) offsets "
+                f"{start}:{end} are empty or outside the text "
+                f"(length {len(text)} code points)"
+            )
+        if text[start:end] != span.text:
+            raise ValueError(
+                f"{describe_row(row)}: span {index} ({span.label}) at {start}:{end} "
+                f"says {span.text!r} but the text there is {text[start:end]!r} "
+                "(offsets must be code points into the stored text)"
+            )
+
+
+_SPAN_ORDER: Final = operator.attrgetter("start", "end", "label", "text")
+_ENCODER: Final = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
+def sorted_spans(row: ExportRow) -> list[ExportSpan]:
+    """Spans in output order: start, end, label, text."""
+    return sorted(row.spans, key=_SPAN_ORDER)
+
+
+def resolve_split(row: ExportRow, *, seed: str, ratios: Ratios) -> Split:
+    """The row's split if the selector set one, else ``assign_split`` on the article."""
+    if row.split:
+        if row.split not in SPLITS:
+            raise ValueError(
+                f"{describe_row(row)}: split must be one of {', '.join(SPLITS)}, "
+                f"got {row.split!r}"
+            )
+        return row.split  # type: ignore[return-value]
+    return assign_split(str(row.article_id), seed=seed, ratios=ratios)
+
+
+def canonical(value: Any) -> Any:
+    """``value`` with every dict's keys sorted (recursively), for stable JSON."""
+    if isinstance(value, dict):
+        return {key: canonical(value[key]) for key in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [canonical(item) for item in value]
+    return value
+
+
+def dumps(value: Any, row: ExportRow) -> str:
+    """Compact JSON; NaN, Infinity or unserialisable values raise naming the article."""
+    try:
+        return _ENCODER.encode(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{describe_row(row)}: cannot write as JSON: {error}"
+        ) from error
+
+
+def check_labels(row: ExportRow, scheme: ExportScheme) -> dict[str, list[str]]:
+    """Document labels as choice lists in scheme order, checked against the scheme.
+
+    For formats that encode labels through the scheme (``spacy`` cats, ``hf``
+    columns): an unknown question, an unknown choice, a list for a single-choice
+    question or several choices for it raise ``ValueError`` naming the article.
+    Unanswered questions are left out.
+    """
+    result: dict[str, list[str]] = {}
+    for key in row.labels:
+        if scheme.question(key) is None:
+            raise ValueError(
+                f"{describe_row(row)}: label question {key!r} is not in the scheme "
+                f"(questions: {', '.join(q.key for q in scheme.questions) or 'none'})"
+            )
+    for question in scheme.questions:
+        if question.key not in row.labels:
+            continue
+        value = row.labels[question.key]
+        if value is None:
+            continue
+        if isinstance(value, str):
+            chosen = [value]
+        elif isinstance(value, list | tuple) and question.multiple:
+            chosen = list(value)
+        else:
+            raise ValueError(
+                f"{describe_row(row)}: label {question.key!r} must be "
+                f"{'a list of choice keys' if question.multiple else 'one choice key'}"
+                f", got {value!r}"
+            )
+        for choice in chosen:
+            if choice not in question.choices:
+                raise ValueError(
+                    f"{describe_row(row)}: {choice!r} is not a choice of "
+                    f"{question.key!r} (choices: {', '.join(question.choices)})"
+                )
+        result[question.key] = chosen
+    return result
+
+
+def batched(pieces: Iterable[str], size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """Encode text pieces as UTF-8, yielded joined in chunks of about ``size`` bytes."""
+    buffer: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        data = piece.encode()
+        buffer.append(data)
+        length += len(data)
+        if length >= size:
+            yield b"".join(buffer)
+            buffer.clear()
+            length = 0
+    if buffer:
+        yield b"".join(buffer)

@@ -1,0 +1,68 @@
+"""``jsonl``: one JSON object per line, one line per row (article or annotation).
+
+Key order is fixed: ``id, external_id, language, title, text, spans, labels, meta,
+split, guideline_version`` and, for annotation rows (``annotator`` not None),
+``annotator, status``. Spans are sorted by start, end, label; ``labels`` and ``meta``
+keys are sorted. Compact separators, UTF-8 (no ``\\u`` escapes), ``\\n`` line ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .base import (
+    Ratios,
+    TextExporter,
+    batched,
+    canonical,
+    check_row,
+    dumps,
+    resolve_split,
+    sorted_spans,
+)
+from .rows import ExportRow, ExportScheme
+from .splits import DEFAULT_RATIOS, DEFAULT_SEED
+
+
+def row_to_json(row: ExportRow, *, split: str) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "id": row.article_id,
+        "external_id": row.external_id,
+        "language": row.language,
+        "title": row.title,
+        "text": row.text,
+        "spans": [span.to_dict() for span in sorted_spans(row)],
+        "labels": canonical(row.labels),
+        "meta": canonical(row.meta),
+        "split": split,
+        "guideline_version": row.guideline_version,
+    }
+    if row.annotator is not None:
+        obj["annotator"] = row.annotator
+        obj["status"] = row.status
+    return obj
+
+
+class JsonlExporter(TextExporter):
+    name = "jsonl"
+    extension = ".jsonl"
+    media_type = "application/x-ndjson"
+
+    def iter_bytes(
+        self,
+        rows: Iterable[ExportRow],
+        *,
+        scheme: ExportScheme,
+        seed: str = DEFAULT_SEED,
+        ratios: Ratios = DEFAULT_RATIOS,
+    ) -> Iterator[bytes]:
+        return batched(self._lines(rows, seed=seed, ratios=ratios))
+
+    def _lines(
+        self, rows: Iterable[ExportRow], *, seed: str, ratios: Ratios
+    ) -> Iterator[str]:
+        for row in rows:
+            check_row(row)
+            split = resolve_split(row, seed=seed, ratios=ratios)
+            yield dumps(row_to_json(row, split=split), row) + "\n"

@@ -1,0 +1,150 @@
+"""``labelstudio``: Label Studio's task JSON, a list streamed one task at a time.
+
+One task per article; the rows of one article (one per annotator, or the gold row)
+become its ``annotations``, so rows must arrive ordered by article id (``ValueError``
+otherwise). ::
+
+    {"id": <article id>,
+     "data": {"text", "title", "external_id", "meta"},
+     "annotations": [{"result": [...], "completed_by": <annotator or null>}]}
+
+Results: first the spans (sorted by start, end, label) as ``{"id", "from_name":
+"label", "to_name": "text", "type": "labels", "value": {"start", "end", "text",
+"labels": [label]}}``, then one choices result per answered question (scheme order,
+unknown questions after, sorted) as ``{"id", "from_name": <question key>, "to_name":
+"text", "type": "choices", "value": {"choices": [...]}}``. Offsets are code points, as
+Label Studio stores them. Result ids are stable: the first 10 hex digits of a SHA-256
+over article, annotator and the result's content (plus a counter for exact
+duplicates).
+
+Output layout: ``[`` then one task per line separated by ``,``, then ``]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .base import (
+    Ratios,
+    TextExporter,
+    batched,
+    canonical,
+    check_row,
+    describe_row,
+    dumps,
+    sorted_spans,
+)
+from .rows import ExportRow, ExportScheme
+from .splits import DEFAULT_RATIOS, DEFAULT_SEED
+
+FROM_NAME_SPANS = "label"
+TO_NAME = "text"
+
+
+def result_id(*parts: object) -> str:
+    joined = "\x1f".join(str(part) for part in parts)
+    return hashlib.sha256(joined.encode()).hexdigest()[:10]
+
+
+def annotation(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
+    owner = "" if row.annotator is None else row.annotator
+    results: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for span in sorted_spans(row):
+        key = ("span", span.start, span.end, span.label)
+        seen[key] = seen.get(key, 0) + 1
+        results.append(
+            {
+                "id": result_id(row.article_id, owner, *key, seen[key]),
+                "from_name": FROM_NAME_SPANS,
+                "to_name": TO_NAME,
+                "type": "labels",
+                "value": {
+                    "start": span.start,
+                    "end": span.end,
+                    "text": span.text,
+                    "labels": [span.label],
+                },
+            }
+        )
+    order = {question.key: index for index, question in enumerate(scheme.questions)}
+    for key in sorted(row.labels, key=lambda k: (order.get(k, len(order)), k)):
+        value = row.labels[key]
+        if value is None:
+            continue
+        choices = [value] if isinstance(value, str) else list(value)
+        if not choices:
+            continue
+        results.append(
+            {
+                "id": result_id(row.article_id, owner, "choices", key),
+                "from_name": key,
+                "to_name": TO_NAME,
+                "type": "choices",
+                "value": {"choices": choices},
+            }
+        )
+    return {"result": results, "completed_by": row.annotator}
+
+
+class LabelStudioExporter(TextExporter):
+    name = "labelstudio"
+    extension = ".json"
+    media_type = "application/json"
+
+    def iter_bytes(
+        self,
+        rows: Iterable[ExportRow],
+        *,
+        scheme: ExportScheme,
+        seed: str = DEFAULT_SEED,
+        ratios: Ratios = DEFAULT_RATIOS,
+    ) -> Iterator[bytes]:
+        return batched(self._pieces(rows, scheme=scheme))
+
+    def _pieces(
+        self, rows: Iterable[ExportRow], *, scheme: ExportScheme
+    ) -> Iterator[str]:
+        previous: int | None = None
+        first = True
+        yield "["
+        for article_id, group in itertools.groupby(
+            rows, key=lambda row: row.article_id
+        ):
+            if previous is not None and article_id <= previous:
+                raise ValueError(
+                    f"article {article_id}: rows must be ordered by article id "
+                    f"(came after article {previous})"
+                )
+            previous = article_id
+            yield ("\n" if first else ",\n") + self.task(list(group), scheme)
+            first = False
+        yield "]\n" if first else "\n]\n"
+
+    def task(self, rows: list[ExportRow], scheme: ExportScheme) -> str:
+        head = rows[0]
+        for row in rows:
+            check_row(row)
+            if (row.text, row.title, row.external_id) != (
+                head.text,
+                head.title,
+                head.external_id,
+            ):
+                raise ValueError(
+                    f"{describe_row(row)}: rows of one article disagree on text, title "
+                    "or external_id"
+                )
+        obj = {
+            "id": head.article_id,
+            "data": {
+                "text": head.text,
+                "title": head.title,
+                "external_id": head.external_id,
+                "meta": canonical(head.meta),
+            },
+            "annotations": [annotation(row, scheme) for row in rows],
+        }
+        return dumps(obj, head)
