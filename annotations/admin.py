@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from annotations.models import (
     Annotation,
@@ -21,12 +23,54 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class ProjectAdminForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        exclude = ["members"]  # noqa: DJ006 - members are edited in the inline
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            from annotations.services.preannotation import pipeline_validate
+
+            candidate = Project(
+                **{
+                    f: cleaned.get(f) for f in ("language", "pipeline", "label_mapping")
+                },
+                scheme=cleaned.get("scheme") or {},
+                pipeline_options=cleaned.get("pipeline_options") or {},
+            )
+            pipeline_validate(candidate)  # ValidationError lands on the pipeline field
+        return cleaned
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = ["name", "slug", "language", "overlap", "pipeline", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    actions = ["run_preannotation"]
+
+    @admin.action(description="Pre-annotate all articles with the project's pipeline")
+    def run_preannotation(self, request, queryset) -> None:
+        from annotations.services.preannotation import preannotation_schedule
+
+        for project in queryset:
+            try:
+                job = preannotation_schedule(project=project, created_by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{project}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{project}: pre-annotation job {job.pk} queued for "
+                    f"{job.total} article(s) with {job.params['pipeline']}.",
+                    messages.SUCCESS,
+                )
 
 
 @admin.register(GuidelineVersion)

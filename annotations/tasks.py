@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.utils.log import get_task_logger
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 logger = get_task_logger(__name__)
+
+# Worth a retry: the database or the broker was briefly unreachable. Anything
+# else is a bug or bad data and must not be retried blindly.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError)
 
 
 @shared_task(name="annotations.health_check")
@@ -14,3 +20,42 @@ def health_check_task(job_id: str) -> dict:
 
     logger.info("health check %s", job_id)
     return health_check_run(job_id=job_id)
+
+
+def _preannotate_batch_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+    """After the last retry: the job shows the error instead of waiting forever."""
+    from annotations.services.preannotation import job_mark_failed
+
+    job_id = args[0] if args else kwargs.get("job_id")
+    if job_id:
+        job_mark_failed(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    name="annotations.preannotate_batch",
+    bind=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=6,
+    acks_late=True,
+    soft_time_limit=15 * 60,
+    time_limit=20 * 60,
+    on_failure=_preannotate_batch_failure,
+)
+def preannotate_batch_task(self, job_id: str, article_ids: list[int]) -> dict:
+    """One chunk of a pre-annotation job; idempotent, so redelivery is harmless."""
+    from annotations.services.preannotation import preannotate_batch
+
+    result = preannotate_batch(job_id=job_id, article_ids=article_ids)
+    logger.info(
+        "preannotate %s: %d created, %d skipped, %d already done",
+        job_id,
+        result.created,
+        result.skipped,
+        result.already_done,
+    )
+    return {"created": result.created, "skipped": result.skipped}
+
+from annotations.tasks_exports import *  # noqa: E402, F403

@@ -1,5 +1,7 @@
 """factory_boy factories. Projects go through the real service so they carry a guideline version."""
 
+import inspect
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -36,7 +38,14 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return project_create(**kwargs)
+        service_args = set(inspect.signature(project_create).parameters)
+        project = project_create(**{k: v for k, v in kwargs.items() if k in service_args})
+        extra = {k: v for k, v in kwargs.items() if k not in service_args}
+        for field, value in extra.items():
+            setattr(project, field, value)
+        if extra:
+            project.save(update_fields=list(extra))
+        return project
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from annotations.api import views
+from annotations.api import preannotation, views
 
 app_name = "api"
 
@@ -28,5 +28,20 @@ urlpatterns = [
         name="my-annotation",
     ),
     path("jobs/<uuid:job_id>/", views.JobDetailApi.as_view(), name="job-detail"),
+    path(
+        "projects/<int:project_id>/preannotate/",
+        preannotation.PreannotateApi.as_view(),
+        name="preannotate",
+    ),
+    path(
+        "projects/<int:project_id>/preannotation-quality/",
+        preannotation.PreannotationQualityApi.as_view(),
+        name="preannotation-quality",
+    ),
+    path(
+        "articles/<int:article_id>/predictions/",
+        preannotation.PredictionListApi.as_view(),
+        name="article-predictions",
+    ),
     *router.urls,
 ]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
-from annotations.models import Article, Project
+from annotations.models import Article, Job, Project
 from annotations.models.article import text_sha256
+
+logger = logging.getLogger(__name__)
 
 MAX_TITLE = 500
 MAX_EXTERNAL_ID = 200
@@ -30,6 +33,8 @@ class ArticleImportError(ValueError):
 class ImportResult:
     created: list[Article] = field(default_factory=list)
     existing: int = 0
+    preannotation_job: Job | None = None
+    preannotation_error: str = ""
 
     @property
     def created_count(self) -> int:
@@ -41,8 +46,10 @@ def _clean_item(raw: Any, *, default_language: str) -> tuple[dict, dict]:
     if not isinstance(raw, dict):
         return {}, {"non_field_errors": ["Each item must be an object."]}
     text = raw.get("text")
-    if not isinstance(text, str) or not text.strip():
-        errors["text"] = ["This field is required and must be a non-empty string."]
+    if not isinstance(text, str):
+        # Empty text is allowed: such an article is kept and pre-annotation
+        # marks it with a reason instead of losing it.
+        errors["text"] = ["This field is required and must be a string."]
     title = raw.get("title", "")
     if title is None:
         title = ""
@@ -87,14 +94,18 @@ def articles_import(
     project: Project,
     items: Iterable[Any],
     on_created: Callable[[list[int]], None] | None = None,
+    preannotate: bool = True,
+    created_by=None,
 ) -> ImportResult:
     """Import articles all-or-nothing; idempotent on ``external_id``.
 
     Items that carry an ``external_id`` already in the project are counted as
     existing and left untouched (their text may be annotated). Items without
-    one are deduplicated by the hash of their text. ``on_created`` runs after
-    the transaction commits with the new article ids (pre-annotation hooks in
-    there).
+    one are deduplicated by the hash of their text. New articles are queued
+    for pre-annotation once the transaction commits (``preannotate=False``
+    skips that); a project whose pipeline is unusable still imports, and
+    ``preannotation_error`` says why nothing was queued. ``on_created`` runs
+    after the commit with the new article ids.
     """
     cleaned: list[dict] = []
     errors: list[dict[str, Any]] = []
@@ -136,7 +147,27 @@ def articles_import(
             known_hashes.add(digest)
         new_articles.append(Article(project=project, content_hash=digest, **clean))
     result.created = Article.objects.bulk_create(new_articles, batch_size=1000)
+    if preannotate and result.created:
+        _schedule_preannotation(project, result, created_by)
     if on_created is not None and result.created:
         created_ids = [article.pk for article in result.created]
         transaction.on_commit(lambda: on_created(created_ids))
     return result
+
+
+def _schedule_preannotation(project: Project, result: ImportResult, created_by) -> None:
+    # Imported lazily: the pipeline registry imports spaCy, which pages that
+    # merely list articles should not pay for.
+    from django.core.exceptions import ValidationError
+
+    from annotations.services.preannotation import preannotation_schedule
+
+    try:
+        result.preannotation_job = preannotation_schedule(
+            project=project,
+            article_ids=[article.pk for article in result.created],
+            created_by=created_by,
+        )
+    except ValidationError as error:
+        result.preannotation_error = " ".join(error.messages)
+        logger.warning("Import into %s not pre-annotated: %s", project.slug, error)

@@ -51,6 +51,7 @@ class DemoResult:
     users_created: list[str] = field(default_factory=list)
     projects_created: list[str] = field(default_factory=list)
     articles_created: int = 0
+    predictions_created: int = 0
     passwords_set: bool = False
 
 
@@ -94,6 +95,21 @@ def demo_load() -> DemoResult:
         for username, role in DEMO_USERS.items():
             if not project.memberships.filter(user=users[username]).exists():
                 membership_set(project=project, user=users[username], role=role)
-        imported = articles_import(project=project, items=demo_articles(spec["file"]))
+        imported = articles_import(
+            project=project, items=demo_articles(spec["file"]), preannotate=False
+        )
         result.articles_created += imported.created_count
+        result.predictions_created += _preannotate_now(project)
     return result
+
+
+def _preannotate_now(project: Project) -> int:
+    """Pre-annotate the demo in-process, so it is ready before any worker starts."""
+    from annotations.services.preannotation import (
+        pipeline_spec_for_project,
+        preannotate_articles,
+    )
+
+    spec = pipeline_spec_for_project(project)
+    ids = list(project.articles.values_list("id", flat=True))
+    return preannotate_articles(project=project, spec=spec, article_ids=ids).created

@@ -192,7 +192,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"annotations.tasks.preannotate_*": {"queue": "nlp"}}
+CELERY_TASK_ROUTES = {"annotations.preannotate_*": {"queue": "nlp"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- newsroom ---------------------------------------------------------------------

@@ -46,3 +46,23 @@ def test_the_configured_services_are_the_ones_in_use():
     assert connection.vendor == expected_vendor
     expected_broker = redis_url or "filesystem://"
     assert expected_broker == settings.CELERY_BROKER_URL
+
+
+def test_import_is_preannotated_by_the_worker(celery_worker_process):
+    """Import → commit → queued chunks → real worker → predictions stored, job done."""
+    from annotations.models import Prediction
+    from annotations.services.articles import articles_import
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(language="en", pipeline="fin-en")
+    items = [
+        {"external_id": f"w{i}", "text": f"Shares of Siemens AG jumped {i}% to $45.10."}
+        for i in range(1, 6)
+    ]
+    result = articles_import(project=project, items=items)
+    job = wait_for_job(result.preannotation_job)
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 5, 5)
+    predictions = Prediction.objects.filter(article__project=project)
+    assert predictions.count() == 5
+    labels = {s["label"] for p in predictions for s in p.spans}
+    assert {"MONEY", "PERCENT"} <= labels

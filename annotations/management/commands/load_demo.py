@@ -13,7 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo: {len(result.users_created)} user(s), "
             f"{len(result.projects_created)} project(s), "
-            f"{result.articles_created} article(s) created."
+            f"{result.articles_created} article(s), "
+            f"{result.predictions_created} pre-annotation(s) created."
         )
         if result.passwords_set:
             users = ", ".join(f"{name} ({role})" for name, role in DEMO_USERS.items())

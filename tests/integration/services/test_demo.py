@@ -4,7 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from annotations.choices import Role
-from annotations.models import Article, GuidelineVersion, Membership, Project
+from annotations.models import (
+    Article,
+    GuidelineVersion,
+    Membership,
+    Prediction,
+    Project,
+)
 from annotations.services.demo import DEMO_PASSWORD, demo_articles, demo_load
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +30,9 @@ def snapshot():
             Article.objects.order_by("id").values_list(
                 "id", "external_id", "content_hash"
             )
+        ),
+        "predictions": list(
+            Prediction.objects.order_by("id").values_list("id", "pipeline_version")
         ),
         "guidelines": list(
             GuidelineVersion.objects.values_list("project__slug", "number")
@@ -50,6 +59,10 @@ def test_demo_matches_the_contract(settings):
             "ml": Role.ML_ENGINEER,
         }
         assert project.articles.count() == 30
+        predicted = project.articles.filter(
+            predictions__pipeline=f"fin-{project.language}"
+        )
+        assert predicted.distinct().count() == 30
         assert not project.articles.filter(annotations__isnull=False).exists()
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser
@@ -64,6 +77,7 @@ def test_demo_loader_is_idempotent(settings):
     second = demo_load()
     assert snapshot() == before
     assert (first.articles_created, second.articles_created) == (60, 0)
+    assert (first.predictions_created, second.predictions_created) == (60, 0)
     assert second.users_created == second.projects_created == []
 
 

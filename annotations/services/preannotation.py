@@ -1,0 +1,245 @@
+"""Pre-annotation: run a project's spaCy pipeline over its articles and store predictions.
+
+Flow: an import (or an admin) calls ``preannotation_schedule``, which creates a
+``Job`` and, once the transaction commits, queues one Celery task per chunk of
+article ids. Each task calls ``preannotate_batch``, which is idempotent: it
+skips articles that already have a prediction for this pipeline version, writes
+new ones with one bulk insert (the unique constraint on article + pipeline +
+version is the backstop for concurrent deliveries), and records why an article
+could not be processed (empty, too long, pipeline error) on the article. Job
+progress is recomputed from the stored rows rather than incremented, so a
+redelivered batch never counts twice.
+
+Which pipeline: ``project.pipeline`` is a built-in rule pipeline (``fin-de``,
+``fin-en``), a name from ``settings.NEWSROOM_SPACY_PIPELINES`` (an installed
+package or a directory on disk, mapped onto the scheme by
+``project.label_mapping``), or empty for the built-in one of the project's
+language. Admins can extend the built-in gazetteers and lexicons with
+``project.pipeline_options["extra_terms"]`` (``{"ORG": ["Acme AG"], ...}``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from annotations.choices import JobKind, JobStatus
+from annotations.models import Article, Job, Prediction, Project
+from annotations.nlp import registry, suggest
+from annotations.nlp.errors import PipelineError
+from annotations.nlp.registry import PipelineSpec
+from annotations.services.jobs import job_create
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200
+
+
+def _chunk_size() -> int:
+    return int(getattr(settings, "NEWSROOM_PREANNOTATE_CHUNK", CHUNK_SIZE))
+
+
+def pipeline_spec_for_project(project: Project) -> PipelineSpec:
+    """The pipeline spec the project uses now; PipelineError explains any problem."""
+    name = project.pipeline or f"fin-{project.language}"
+    options = project.pipeline_options or {}
+    if name in registry.BUILTIN_PIPELINES:
+        return registry.get_pipeline_spec(name, extra_terms=options.get("extra_terms"))
+    installed = getattr(settings, "NEWSROOM_SPACY_PIPELINES", {}) or {}
+    if name not in installed:
+        known = sorted([*registry.BUILTIN_PIPELINES, *installed])
+        raise PipelineError(
+            f"Unknown pipeline {name!r}. Available: {', '.join(known)}. Installed "
+            "spaCy packages and pipeline directories are listed in the "
+            "NEWSROOM_SPACY_PIPELINES setting."
+        )
+    if not project.label_mapping:
+        raise PipelineError(
+            f"Pipeline {name!r} needs a label mapping onto the scheme, "
+            'e.g. {"ORG": "ORG", "PERSON": "PERSON", "GPE": null}.'
+        )
+    spec = registry.spacy_package_spec(
+        installed[name], project.label_mapping, project.parsed_scheme.span_label_keys
+    )
+    return PipelineSpec(
+        name=name,
+        version=spec.version,
+        language=spec.language,
+        build=spec.build,
+        labels=spec.labels,
+        description=spec.description,
+    )
+
+
+def pipeline_validate(project: Project) -> PipelineSpec:
+    """Like pipeline_spec_for_project, but as a ValidationError on ``pipeline`` for forms and the API."""
+    try:
+        return pipeline_spec_for_project(project)
+    except PipelineError as error:
+        raise ValidationError({"pipeline": [str(error)]}) from error
+
+
+def preannotation_schedule(
+    *,
+    project: Project,
+    article_ids: Sequence[int] | None = None,
+    created_by=None,
+) -> Job:
+    """Create a pre-annotation job and queue its chunks after the transaction commits.
+
+    Without ``article_ids`` every article of the project is (re-)considered;
+    articles that already have a prediction for the current pipeline version
+    are counted as done without work. Raises ValidationError when the
+    project's pipeline is unusable, so nothing is queued that cannot run.
+    """
+    spec = pipeline_validate(project)
+    if article_ids is None:
+        ids = list(
+            Article.objects.filter(project=project)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    else:
+        ids = sorted(set(article_ids))
+    job = job_create(
+        kind=JobKind.PREANNOTATE,
+        project=project,
+        created_by=created_by,
+        total=len(ids),
+        params={"pipeline": spec.name, "version": spec.version, "article_ids": ids},
+    )
+    chunks = [ids[i : i + _chunk_size()] for i in range(0, len(ids), _chunk_size())]
+    if not chunks:
+        job.status = JobStatus.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+        return job
+
+    def enqueue() -> None:
+        from annotations.tasks import preannotate_batch_task
+
+        for chunk in chunks:
+            preannotate_batch_task.delay(str(job.pk), chunk)
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    skipped: int = 0
+    already_done: int = 0
+
+
+def preannotate_batch(*, job_id: str, article_ids: Iterable[int]) -> BatchResult:
+    """Predict and store one chunk of a job's articles; safe to run any number of times."""
+    job = Job.objects.select_related("project").get(pk=job_id)
+    if job.status in {JobStatus.DONE, JobStatus.FAILED}:
+        return BatchResult()
+    Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    project = job.project
+    try:
+        spec = pipeline_spec_for_project(project)
+    except PipelineError as error:
+        job_mark_failed(job_id=job_id, error=str(error))
+        return BatchResult()
+    result = preannotate_articles(project=project, spec=spec, article_ids=article_ids)
+    job_refresh_progress(job_id=job_id)
+    return result
+
+
+def preannotate_articles(
+    *, project: Project, spec: PipelineSpec, article_ids: Iterable[int]
+) -> BatchResult:
+    """Store predictions of ``spec`` for the given articles that lack one (bulk writes)."""
+    ids = list(article_ids)
+    done = Prediction.objects.filter(
+        article=OuterRef("pk"), pipeline=spec.name, pipeline_version=spec.version
+    )
+    todo = list(
+        Article.objects.filter(project=project, pk__in=ids)
+        .exclude(Exists(done))
+        .order_by("id")
+        .only("id", "text", "preannotation_skipped_reason")
+    )
+    result = BatchResult(already_done=len(ids) - len(todo))
+    if not todo:
+        return result
+    predictions = suggest.predict(
+        spec,
+        [article.text for article in todo],
+        span_labels=project.parsed_scheme.span_label_keys,
+        max_chars=int(getattr(settings, "NEWSROOM_PREANNOTATE_MAX_CHARS", 100_000)),
+    )
+    rows, changed = [], []
+    for article, prediction in zip(todo, predictions, strict=True):
+        reason = (prediction.skipped_reason or "")[:200]
+        if article.preannotation_skipped_reason != reason:
+            article.preannotation_skipped_reason = reason
+            changed.append(article)
+        if prediction.skipped:
+            result.skipped += 1
+            continue
+        data = prediction.to_dict()
+        rows.append(
+            Prediction(
+                article_id=article.pk,
+                pipeline=spec.name,
+                pipeline_version=spec.version,
+                spans=data["spans"],
+                labels=data["labels"],
+                evidence=data["evidence"],
+            )
+        )
+    with transaction.atomic():
+        created = Prediction.objects.bulk_create(rows, ignore_conflicts=True)
+        if changed:
+            Article.objects.bulk_update(changed, ["preannotation_skipped_reason"])
+    result.created = len(created)
+    return result
+
+
+def job_refresh_progress(*, job_id: str) -> Job:
+    """Recount a pre-annotation job from the stored rows; finish it when all are handled."""
+    job = Job.objects.get(pk=job_id)
+    ids = job.params.get("article_ids", [])
+    predicted = Prediction.objects.filter(
+        article=OuterRef("pk"),
+        pipeline=job.params["pipeline"],
+        pipeline_version=job.params["version"],
+    )
+    done = failed = 0
+    for start in range(0, len(ids), 5000):  # stay below SQLite's parameter limit
+        targets = Article.objects.filter(pk__in=ids[start : start + 5000])
+        done += targets.filter(Exists(predicted)).count()
+        failed += (
+            targets.exclude(Exists(predicted))
+            .exclude(Q(preannotation_skipped_reason=""))
+            .count()
+        )
+    update = {"done": done, "failed": failed}
+    if done + failed >= job.total:
+        update.update(
+            status=JobStatus.DONE,
+            finished_at=timezone.now(),
+            result={"predicted": done, "skipped": failed},
+        )
+    Job.objects.filter(pk=job.pk).exclude(status=JobStatus.FAILED).update(**update)
+    job.refresh_from_db()
+    return job
+
+
+def job_mark_failed(*, job_id: str, error: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
