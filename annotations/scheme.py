@@ -3,12 +3,15 @@
 A scheme is stored as JSON (on the project, and frozen into every guideline
 version) in the contract's shape::
 
-    {"span_labels": [{"key", "name", "description", "color", "shortcut"}],
+    {"span_labels": [{"key", "name", "description", "color", "shortcut",
+                      "examples"?: {"positive": [str], "negative": [str]}}],
      "questions": [{"key", "name", "level", "multiple", "required",
                     "choices": [{"key", "name"}]}]}
 
 Keys are the stable identity: names and colours may change, keys never silently
-do. This module imports no models, so services, serializers and tests share it.
+do. ``examples`` is optional (guideline examples shown next to each label);
+``to_dict`` writes it only when a label has examples, so schemes without
+examples round-trip unchanged. This module imports no models, so services, serializers and tests share it.
 """
 
 from __future__ import annotations
@@ -32,12 +35,27 @@ class SchemeError(ValueError):
 
 
 @dataclass(frozen=True)
+class LabelExamples:
+    """Positive and negative example phrases of one span label (guideline material)."""
+
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.positive or self.negative)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"positive": list(self.positive), "negative": list(self.negative)}
+
+
+@dataclass(frozen=True)
 class SpanLabel:
     key: str
     name: str
     description: str = ""
     color: str = "#888888"
     shortcut: str = ""
+    examples: LabelExamples = LabelExamples()
 
 
 @dataclass(frozen=True)
@@ -74,16 +92,7 @@ class Scheme:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "span_labels": [
-                {
-                    "key": label.key,
-                    "name": label.name,
-                    "description": label.description,
-                    "color": label.color,
-                    "shortcut": label.shortcut,
-                }
-                for label in self.span_labels
-            ],
+            "span_labels": [_label_dict(label) for label in self.span_labels],
             "questions": [
                 {
                     "key": q.key,
@@ -96,6 +105,47 @@ class Scheme:
                 for q in self.questions
             ],
         }
+
+
+def _label_dict(label: SpanLabel) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": label.key,
+        "name": label.name,
+        "description": label.description,
+        "color": label.color,
+        "shortcut": label.shortcut,
+    }
+    if label.examples:
+        data["examples"] = label.examples.to_dict()
+    return data
+
+
+MAX_EXAMPLES = 50
+MAX_EXAMPLE_LENGTH = 500
+
+
+def _parse_examples(raw: Any, field: str, add) -> LabelExamples:
+    """``{"positive": [str], "negative": [str]}``; both lists optional."""
+    if raw is None:
+        return LabelExamples()
+    if not isinstance(raw, dict):
+        add(field, "examples must be an object with positive and negative lists.")
+        return LabelExamples()
+    unknown = set(raw) - {"positive", "negative"}
+    if unknown:
+        add(field, f"Unknown examples field(s): {', '.join(sorted(unknown))}.")
+    lists: dict[str, tuple[str, ...]] = {}
+    for kind in ("positive", "negative"):
+        items = raw.get(kind) or []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            add(field, f"examples.{kind} must be a list of strings.")
+            items = []
+        if len(items) > MAX_EXAMPLES:
+            add(field, f"At most {MAX_EXAMPLES} {kind} examples.")
+        if any(len(i) > MAX_EXAMPLE_LENGTH for i in items):
+            add(field, f"Examples are at most {MAX_EXAMPLE_LENGTH} characters.")
+        lists[kind] = tuple(i.strip() for i in items if i.strip())
+    return LabelExamples(positive=lists["positive"], negative=lists["negative"])
 
 
 def parse_scheme(data: Any) -> Scheme:
@@ -149,6 +199,7 @@ def parse_scheme(data: Any) -> Scheme:
                 description=str(raw.get("description") or ""),
                 color=color if isinstance(color, str) else "#888888",
                 shortcut=shortcut,
+                examples=_parse_examples(raw.get("examples"), field, add),
             )
         )
     _check_unique((label.key for label in labels), "span_labels", add)

@@ -58,4 +58,5 @@ def preannotate_batch_task(self, job_id: str, article_ids: list[int]) -> dict:
     )
     return {"created": result.created, "skipped": result.skipped}
 
+
 from annotations.tasks_exports import *  # noqa: E402, F403

@@ -39,7 +39,9 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         service_args = set(inspect.signature(project_create).parameters)
-        project = project_create(**{k: v for k, v in kwargs.items() if k in service_args})
+        project = project_create(
+            **{k: v for k, v in kwargs.items() if k in service_args}
+        )
         extra = {k: v for k, v in kwargs.items() if k not in service_args}
         for field, value in extra.items():
             setattr(project, field, value)

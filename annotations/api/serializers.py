@@ -151,3 +151,150 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+# --- bulk import, exports, releases (issue 5) ---------------------------------------
+
+
+class ArticleImportItemSerializer(serializers.Serializer):
+    """One item of a bulk import (documentation of the request body)."""
+
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    text = serializers.CharField(trim_whitespace=False)
+    language = serializers.CharField(required=False, max_length=16)
+    external_id = serializers.CharField(required=False, max_length=200)
+    meta = serializers.DictField(required=False)
+
+
+class ArticleImportRequestSerializer(serializers.Serializer):
+    """Object form of the body: items plus a format and a label mapping."""
+
+    items = serializers.ListField(child=serializers.DictField())
+    format = serializers.ChoiceField(
+        choices=["articles", "labelstudio", "doccano", "jsonl", "csv"],
+        required=False,
+    )
+    label_mapping = serializers.DictField(
+        child=serializers.CharField(allow_null=True), required=False
+    )
+
+
+class ArticleImportResultSerializer(serializers.Serializer):
+    format = serializers.CharField()
+    created = serializers.IntegerField(help_text="New articles.")
+    existing = serializers.IntegerField(
+        help_text="Items whose external_id (or text) was already in the project."
+    )
+    annotations_created = serializers.IntegerField()
+    annotations_existing = serializers.IntegerField()
+    predictions_created = serializers.IntegerField()
+    ignored_results = serializers.IntegerField()
+    annotators = serializers.ListField(child=serializers.CharField())
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the new articles."
+    )
+    preannotation_job = serializers.UUIDField(allow_null=True, required=False)
+
+
+class ImportErrorItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    errors = serializers.DictField(child=serializers.ListField())
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = ImportErrorItemSerializer(many=True, required=False)
+
+
+class CommaListField(serializers.CharField):
+    """``a,b`` or repeated parameters, as a list of non-empty strings."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            data = ",".join(data)
+        value = super().to_internal_value(data)
+        return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(
+        choices=["jsonl", "spacy", "conll", "hf", "labelstudio"], default="jsonl"
+    )
+    source = serializers.ChoiceField(choices=["gold", "annotations"], default="gold")
+    status = CommaListField(
+        required=False,
+        help_text=(
+            "gold: final, draft, consensus (default final,consensus); annotations: "
+            "draft, submitted, skipped (default submitted). Comma-separated."
+        ),
+    )
+    guideline_version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only rows made under version <= N."
+    )
+    labels = CommaListField(
+        required=False, help_text="Keep only spans with these labels (comma-separated)."
+    )
+    updated_since = serializers.DateTimeField(
+        required=False, help_text="Only rows changed at or after this ISO 8601 moment."
+    )
+    mode = serializers.ChoiceField(
+        choices=["auto", "stream", "job"],
+        default="auto",
+        help_text=(
+            "auto: stream up to NEWSROOM_EXPORT_ASYNC_THRESHOLD articles, else queue a "
+            "job (202); stream: always stream; job: always queue."
+        ),
+    )
+
+
+class JobAcceptedSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    status_url = serializers.CharField()
+
+
+class ReleaseFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ReleaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField(source="project_id")
+    number = serializers.IntegerField()
+    seed = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(
+        source="created_by.username", allow_null=True, default=None
+    )
+    changelog = serializers.DictField()
+    manifest = serializers.DictField()
+    files = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReleaseFileSerializer(many=True))
+    def get_files(self, release) -> list[dict]:
+        from django.urls import reverse
+
+        return [
+            {
+                "name": f.name,
+                "size": f.size,
+                "sha256": f.sha256,
+                "url": reverse(
+                    "api:release-file",
+                    kwargs={"release_id": release.pk, "name": f.name},
+                ),
+            }
+            for f in release.files.all()
+        ]
+
+
+class ReleaseCreateSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    mode = serializers.ChoiceField(
+        choices=["auto", "now", "job"],
+        default="auto",
+        help_text="auto: a job above NEWSROOM_EXPORT_ASYNC_THRESHOLD articles.",
+    )

@@ -2,20 +2,51 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from annotations.api import preannotation, views
+from annotations.api import preannotation, project_admin, views
+from annotations.api import review as review_api
 
 app_name = "api"
 
 router = SimpleRouter()
-router.register("projects", views.ProjectViewSet, basename="project")
+router.register("projects", project_admin.ProjectAdminViewSet, basename="project")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(
         "projects/<int:project_id>/articles/",
-        views.ProjectArticleListApi.as_view(),
+        views.ProjectArticleListCreateApi.as_view(),
         name="project-article-list",
+    ),
+    path(
+        "projects/<int:project_id>/annotations/",
+        views.ProjectAnnotationListApi.as_view(),
+        name="project-annotation-list",
+    ),
+    path(
+        "projects/<int:project_id>/export/",
+        views.ProjectExportApi.as_view(),
+        name="project-export",
+    ),
+    path(
+        "projects/<int:project_id>/releases/",
+        views.ProjectReleaseListCreateApi.as_view(),
+        name="project-release-list",
+    ),
+    path(
+        "releases/<int:release_id>/",
+        views.ReleaseDetailApi.as_view(),
+        name="release-detail",
+    ),
+    path(
+        "releases/<int:release_id>/files/<str:name>",
+        views.ReleaseFileApi.as_view(),
+        name="release-file",
+    ),
+    path(
+        "jobs/<uuid:job_id>/download/",
+        views.JobDownloadApi.as_view(),
+        name="job-download",
     ),
     path(
         "articles/<int:article_id>/",
@@ -42,6 +73,47 @@ urlpatterns = [
         "articles/<int:article_id>/predictions/",
         preannotation.PredictionListApi.as_view(),
         name="article-predictions",
+    ),
+    path(
+        "projects/<int:project_id>/members/",
+        project_admin.ProjectMemberListApi.as_view(),
+        name="project-member-list",
+    ),
+    path(
+        "projects/<int:project_id>/members/<str:username>/",
+        project_admin.ProjectMemberDetailApi.as_view(),
+        name="project-member-detail",
+    ),
+    path(
+        "projects/<int:project_id>/guidelines/",
+        project_admin.ProjectGuidelineListApi.as_view(),
+        name="project-guideline-list",
+    ),
+    # issue 6: agreement, gold, assignments, calibration
+    path(
+        "projects/<int:project_id>/agreement/",
+        review_api.ProjectAgreementApi.as_view(),
+        name="project-agreement",
+    ),
+    path(
+        "articles/<int:article_id>/gold/",
+        review_api.ArticleGoldApi.as_view(),
+        name="article-gold",
+    ),
+    path(
+        "projects/<int:project_id>/assignments/",
+        review_api.ProjectAssignmentListApi.as_view(),
+        name="project-assignment-list",
+    ),
+    path(
+        "projects/<int:project_id>/assignments/<int:assignment_id>/",
+        review_api.AssignmentDetailApi.as_view(),
+        name="project-assignment-detail",
+    ),
+    path(
+        "projects/<int:project_id>/calibration/",
+        review_api.ProjectCalibrationApi.as_view(),
+        name="project-calibration",
     ),
     *router.urls,
 ]

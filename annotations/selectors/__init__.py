@@ -15,12 +15,20 @@ from .access import (
     project_list_with_guideline_numbers,
     role_in_project,
 )
+from .guidelines import (
+    annotations_under_guideline_version,
+    gold_under_guideline_version,
+    guideline_notice_for_user,
+)
 
 __all__ = [
+    "annotations_under_guideline_version",
     "article_get_for_member",
     "article_get_for_user",
     "article_list_for_user",
+    "gold_under_guideline_version",
     "guideline_current",
+    "guideline_notice_for_user",
     "job_get_for_user",
     "project_get_for_user",
     "project_list_for_user",

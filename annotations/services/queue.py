@@ -128,6 +128,8 @@ def assignment_next(
 
 
 def _refresh_lease(assignment: Assignment, project: Project, now: datetime) -> None:
+    if assignment.assigned_by_id is not None and assignment.lease_expires_at is None:
+        return  # assigned by an admin: no lease (services.assignments)
     assignment.lease_expires_at = _lease_until(project, now)
     assignment.save(update_fields=["lease_expires_at", "updated_at"])
 

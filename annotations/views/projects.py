@@ -35,4 +35,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "guideline": selectors.guideline_current(project=project),
         "scheme": project.parsed_scheme,
     }
+    if permissions.can_review(role):
+        from annotations.views.dashboard import dashboard_context
+
+        context.update(dashboard_context(project=project, role=role))
     return render(request, "annotations/project_detail.html", context)

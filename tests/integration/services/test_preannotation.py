@@ -94,7 +94,7 @@ def test_concurrent_delivery_creates_one_prediction_per_article():
     def deliver():
         try:
             run_job(Job.objects.get(pk=job.pk))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

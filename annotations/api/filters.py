@@ -1,0 +1,49 @@
+"""django-filter FilterSets of the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from annotations.choices import AnnotationStatus
+from annotations.models import Annotation
+from annotations.selectors.exports import annotator_pseudonym
+
+
+class AnnotationFilter(django_filters.FilterSet):
+    """``status`` (repeat or comma-separate), ``annotator``, ``article``, ``updated_after``.
+
+    ``annotator`` is a username for callers who may see names, else the pseudonym
+    they were shown; a value that matches nobody gives an empty list.
+    """
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=AnnotationStatus.choices, help_text="draft, submitted or skipped"
+    )
+    annotator = django_filters.CharFilter(
+        method="filter_annotator",
+        help_text="Username, or the pseudonym for callers who do not see names.",
+    )
+    article = django_filters.NumberFilter(field_name="article_id")
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gt",
+        help_text="ISO 8601; only annotations changed strictly after this moment.",
+    )
+
+    class Meta:
+        model = Annotation
+        fields = ["status", "annotator", "article", "updated_after"]
+
+    def filter_annotator(self, queryset, name, value):
+        view = self.request.parser_context["view"]
+        project = view.project
+        if view.names_visible:
+            return queryset.filter(annotator__username=value)
+        user_ids = queryset.values_list("annotator_id", flat=True).distinct()
+        matches = [
+            uid
+            for uid in user_ids
+            if annotator_pseudonym(project_id=project.pk, user_id=uid) == value
+        ]
+        return queryset.filter(Q(annotator_id__in=matches))

@@ -1,0 +1,105 @@
+"""``manage.py import_articles PATH --project SLUG``: JSON/JSONL/CSV, Label Studio, doccano."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from annotations.models import Project
+from annotations.services.articles import ArticleImportError
+from annotations.services.importers import FORMATS, import_apply, parse_import
+
+MAX_ERRORS_SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles (and, from Label Studio or doccano files, their annotations) "
+        "into a project. All or nothing: on any error nothing is written."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", help="File to import (.json, .jsonl, .csv).")
+        parser.add_argument("--project", required=True, help="Project slug.")
+        parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            help="Input format; detected from the file when left out.",
+        )
+        parser.add_argument(
+            "--label-mapping",
+            help='JSON object or a .json file: {"B-ORG": "ORG", "MISC": null}.',
+        )
+        parser.add_argument(
+            "--no-preannotate",
+            action="store_true",
+            help="Do not queue pre-annotation of the new articles.",
+        )
+
+    def handle(self, *args, path: str, project: str, **options) -> None:
+        target = Project.objects.filter(slug=project).first()
+        if target is None:
+            raise CommandError(f"No project with slug {project!r}.")
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"No such file: {path}")
+        mapping = self._mapping(options.get("label_mapping"))
+        with tqdm(
+            total=3, desc="import", unit="step", disable=options["verbosity"] < 1
+        ) as bar:
+            bar.set_postfix_str("reading")
+            data = file.read_bytes()
+            bar.update()
+            try:
+                bar.set_postfix_str("checking")
+                parsed = parse_import(
+                    data,
+                    project=target,
+                    fmt=options.get("format"),
+                    filename=file.name,
+                    label_mapping=mapping,
+                )
+                bar.update()
+                bar.set_postfix_str(f"writing {len(parsed.articles)} article(s)")
+                summary = import_apply(
+                    project=target,
+                    parsed=parsed,
+                    preannotate=not options["no_preannotate"],
+                )
+                bar.update()
+            except ArticleImportError as error:
+                lines = [f"{error} Problems:"]
+                for entry in error.errors[:MAX_ERRORS_SHOWN]:
+                    lines.append(
+                        f"  item {entry['index']}: {json.dumps(entry['errors'], ensure_ascii=False)}"
+                    )
+                if len(error.errors) > MAX_ERRORS_SHOWN:
+                    lines.append(f"  … and {len(error.errors) - MAX_ERRORS_SHOWN} more")
+                raise CommandError("\n".join(lines)) from error
+            except ValidationError as error:
+                raise CommandError(
+                    f"{file.name}: {'; '.join(error.messages)} Nothing was imported."
+                ) from error
+        self.stdout.write(
+            f"{summary.format}: {summary.articles_created} article(s) created, "
+            f"{summary.articles_existing} already there; "
+            f"{summary.annotations_created} annotation(s), "
+            f"{summary.predictions_created} prediction(s) imported."
+        )
+
+    def _mapping(self, raw: str | None):
+        if not raw:
+            return None
+        source = Path(raw)
+        text = source.read_text("utf-8") if source.is_file() else raw
+        try:
+            mapping = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"--label-mapping is not JSON: {error.msg}.") from error
+        if not isinstance(mapping, dict):
+            raise CommandError("--label-mapping must be a JSON object.")
+        return mapping

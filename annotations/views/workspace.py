@@ -1,0 +1,380 @@
+"""The annotator's workspace: next article, the annotation page, saving through htmx.
+
+Thin views over ``selectors.workspace``, the queue and ``annotation_save``.
+The page is server-rendered; ``static/annotations/workspace.js`` adds the text
+selection, the shortcuts and a debounced autosave that posts the form below.
+Saves answer with the ``_save_state.html`` fragment (200, 400 for invalid
+input, 409 for a stale version); submit and skip answer with an htmx redirect
+to the next article.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import markdown
+import nh3
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from annotations import permissions, selectors
+from annotations.choices import AnnotationStatus, Role, SpanOrigin
+from annotations.errors import ConflictError
+from annotations.models import Article
+from annotations.scheme import Scheme
+from annotations.selectors import workspace as workspace_selectors
+from annotations.services.annotations import annotation_save
+from annotations.services.queue import assignment_claim, assignment_next
+from annotations.services.workspace import annotation_reopen
+
+ACTIONS = {
+    "draft": AnnotationStatus.DRAFT,
+    "submit": AnnotationStatus.SUBMITTED,
+    "skip": AnnotationStatus.SKIPPED,
+}
+QUESTION_PREFIX = "q:"
+
+
+@require_GET
+@login_required
+def project_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    """The caller's progress bar in a project (fragment, loaded by "my projects")."""
+    project = selectors.project_get_for_user(user=request.user, slug=slug)
+    progress = workspace_selectors.progress_for_user(user=request.user, project=project)
+    return render(
+        request,
+        "annotations/workspace/_progress.html",
+        {"project": project, "progress": progress},
+    )
+
+
+@require_GET
+@login_required
+def annotate_next(request: HttpRequest, slug: str) -> HttpResponse:
+    """Redirect to the caller's next article, or say that nothing is left."""
+    project = selectors.project_get_for_user(user=request.user, slug=slug)
+    if not permissions.can_annotate(project.user_role):
+        return redirect("annotations:project-detail", slug=project.slug)
+    article = assignment_next(project=project, user=request.user)
+    if article is None:
+        progress = workspace_selectors.progress_for_user(
+            user=request.user, project=project
+        )
+        return render(
+            request,
+            "annotations/workspace/all_done.html",
+            {"project": project, "progress": progress},
+        )
+    return redirect("annotations:article-annotate", slug=project.slug, pk=article.pk)
+
+
+def _article(request: HttpRequest, slug: str, pk: int) -> Article:
+    """The article of this project for a member (project.user_role set), or 404."""
+    article = selectors.article_get_for_member(user=request.user, article_id=pk)
+    if article.project.slug != slug:
+        raise Http404("No such article.")
+    return article
+
+
+def _claim(request: HttpRequest, article: Article) -> ConflictError | None:
+    """Annotators take a slot on the article; None when they may work on it."""
+    if article.project.user_role != Role.ANNOTATOR:
+        return None
+    try:
+        assignment_claim(article=article, user=request.user)
+    except ConflictError as error:
+        return error
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _guideline_html(guideline_pk: int, text: str) -> str:
+    """Guideline Markdown as sanitised HTML (admins write it; still never trusted).
+
+    Guideline versions never change, so the result is cached per version.
+    """
+    return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+
+
+@require_GET
+@login_required
+def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Annotate one article (or view it read-only: ML engineers, finished work)."""
+    article = _article(request, slug, pk)
+    role = article.project.user_role
+    may_annotate = permissions.can_annotate(role)
+    if not may_annotate and not permissions.can_read_all_articles(role):
+        raise Http404("No such article.")
+    conflict = _claim(request, article)
+    if conflict is not None:
+        return render(
+            request,
+            "annotations/workspace/unavailable.html",
+            {"project": article.project, "article": article, "error": conflict},
+            status=409,
+        )
+    workspace = workspace_selectors.workspace_get(
+        user=request.user, article=article, with_suggestions=may_annotate
+    )
+    editable = may_annotate and not workspace.finished and not workspace.adjudicated
+    scheme = workspace.scheme
+    return render(
+        request,
+        "annotations/workspace/article.html",
+        {
+            "ws": workspace,
+            "project": article.project,
+            "article": article,
+            "may_annotate": may_annotate,
+            "editable": editable,
+            "can_reopen": may_annotate
+            and workspace.finished
+            and not workspace.adjudicated,
+            "guideline_html": _guideline_html(
+                workspace.guideline.pk, workspace.guideline.text
+            )
+            if workspace.guideline
+            else "",
+            "client_data": _client_data(workspace, editable=editable),
+            "questions": _questions(scheme, workspace),
+            "span_rows": _span_rows(workspace.spans, scheme),
+            "spans_json": json.dumps(workspace.spans, ensure_ascii=False),
+        },
+    )
+
+
+def _span_rows(spans: list, scheme: Scheme) -> list[dict[str, Any]]:
+    """Span dicts with their label's name and colour, for the side list."""
+    labels = {label.key: label for label in scheme.span_labels}
+    origins = dict(SpanOrigin.choices)
+    remove = _("Remove %(name)s “%(text)s”")
+    rows = []
+    for span in spans:
+        label = labels.get(span["label"])
+        name = label.name if label else span["label"]
+        short = Truncator(span["text"]).chars(60)
+        rows.append(
+            {
+                "start": span["start"],
+                "end": span["end"],
+                "label": span["label"],
+                "text": span["text"],
+                "origin": span["origin"],
+                "origin_name": origins.get(span["origin"], span["origin"]),
+                "name": name,
+                "short": short,
+                "remove_label": remove % {"name": name, "text": short},
+                "color": label.color if label else "#888888",
+            }
+        )
+    return rows
+
+
+def _questions(
+    scheme: Scheme, workspace: workspace_selectors.Workspace
+) -> list[dict[str, Any]]:
+    """The document questions with the saved answers and the model's suggestion."""
+    items = []
+    for question in scheme.questions:
+        answer = workspace.labels.get(question.key)
+        chosen = set(answer) if isinstance(answer, list) else {answer}
+        items.append(
+            {
+                "key": question.key,
+                "name": question.name,
+                "required": question.required,
+                "multiple": question.multiple,
+                "choices": [
+                    {"key": c.key, "name": c.name, "checked": c.key in chosen}
+                    for c in question.choices
+                ],
+                "suggestion": workspace.question_suggestions.get(question.key),
+            }
+        )
+    return items
+
+
+def _client_data(workspace: workspace_selectors.Workspace, *, editable: bool) -> dict:
+    """What the JavaScript module needs, as JSON (offsets in code points)."""
+    return {
+        "article": workspace.article.pk,
+        "text": workspace.article.text,
+        "editable": editable,
+        "allowOverlap": workspace.project.allow_overlapping_spans,
+        "labels": [
+            {
+                "key": label.key,
+                "name": label.name,
+                "color": label.color,
+                "shortcut": label.shortcut,
+            }
+            for label in workspace.scheme.span_labels
+        ],
+        "spans": workspace.spans,
+        "suggestions": workspace.suggestions,
+        "evidence": [
+            {**span, "question": key}
+            for key, suggestion in workspace.question_suggestions.items()
+            for span in suggestion["evidence"]
+        ],
+        "messages": {
+            "suggestion": _("Suggestion"),
+            "score": _("score"),
+            "acceptHint": _("a: accept · x: reject · Tab: next"),
+            "overlap": _("This project does not allow overlapping spans."),
+            "duplicate": _("This span exists already."),
+            "unsaved": _("Unsaved changes…"),
+            "saving": _("Saving…"),
+            "leave": _("Your latest changes are not saved yet."),
+        },
+    }
+
+
+def _answers(post: QueryDict, scheme: Scheme) -> dict[str, Any]:
+    labels: dict[str, Any] = {}
+    for question in scheme.questions:
+        values = [v for v in post.getlist(QUESTION_PREFIX + question.key) if v]
+        if question.multiple:
+            labels[question.key] = values
+        elif values:
+            labels[question.key] = values[-1]
+    return labels
+
+
+def _int_or_none(value: str | None, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ValidationError({field: [_("Must be a whole number.")]}) from error
+
+
+def _save_input(post: QueryDict, scheme: Scheme) -> dict[str, Any]:
+    """The form the page posts, as keyword arguments of ``annotation_save``."""
+    action = post.get("action") or "draft"
+    if action not in ACTIONS:
+        raise ValidationError({"action": [_("Unknown action.")]})
+    try:
+        spans = json.loads(post.get("spans") or "[]")
+    except json.JSONDecodeError as error:
+        raise ValidationError({"spans": [_("The spans could not be read.")]}) from error
+    version = _int_or_none(post.get("version"), "version")
+    overwrite = _int_or_none(post.get("overwrite_version"), "overwrite_version")
+    return {
+        "spans": spans,
+        "labels": _answers(post, scheme),
+        "status": ACTIONS[action],
+        "version": overwrite if overwrite is not None else version,
+        "lead_time_ms": _int_or_none(post.get("lead_time_ms"), "lead_time_ms"),
+        "skip_reason": (post.get("skip_reason") or "").strip(),
+    }
+
+
+def _save_state(
+    request: HttpRequest, article: Article, *, status: int = 200, **context: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "annotations/workspace/_save_state.html",
+        {"article": article, "project": article.project, **context},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Save the draft (autosave), submit, or skip; answers with the save-state fragment."""
+    article = _article(request, slug, pk)
+    if not permissions.can_annotate(article.project.user_role):
+        raise PermissionDenied
+    version = _int_or_none(request.POST.get("version"), "version")
+    conflict = _claim(request, article)
+    if conflict is not None:
+        return _save_state(request, article, status=409, conflict=conflict.message)
+    if workspace_selectors.article_adjudicated(article=article):
+        return _save_state(
+            request,
+            article,
+            status=409,
+            version=version,
+            conflict=_("This article has been adjudicated; it can no longer change."),
+        )
+    try:
+        data = _save_input(request.POST, article.project.parsed_scheme)
+        annotation = annotation_save(article=article, annotator=request.user, **data)
+    except ValidationError as error:
+        errors = (
+            [m for messages_ in error.message_dict.values() for m in messages_]
+            if hasattr(error, "error_dict")
+            else error.messages
+        )
+        return _save_state(request, article, status=400, version=version, errors=errors)
+    except ConflictError as error:
+        return _save_state(
+            request,
+            article,
+            status=409,
+            version=version,
+            conflict=error.message,
+            current_version=error.current_version,
+        )
+    if annotation.status == AnnotationStatus.DRAFT:
+        return _save_state(
+            request,
+            article,
+            version=annotation.version,
+            saved_at=annotation.updated_at,
+            span_rows=_span_rows(
+                workspace_selectors.annotation_span_dicts(annotation=annotation),
+                article.project.parsed_scheme,
+            ),
+            editable=True,
+            oob=True,
+        )
+    if annotation.status == AnnotationStatus.SUBMITTED:
+        messages.success(request, _("Submitted. Here is your next article."))
+    else:
+        messages.info(request, _("Skipped. Here is your next article."))
+    return HttpResponseClientRedirect(
+        reverse("annotations:annotate-next", kwargs={"slug": article.project.slug})
+    )
+
+
+@require_POST
+@login_required
+def article_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Reopen the caller's submitted or skipped annotation as a draft."""
+    article = _article(request, slug, pk)
+    if not permissions.can_annotate(article.project.user_role):
+        raise PermissionDenied
+    annotation = workspace_selectors.annotation_get_own(
+        user=request.user, article=article
+    )
+    if annotation is None:
+        raise Http404("No annotation to reopen.")
+    try:
+        annotation_reopen(
+            annotation=annotation,
+            annotator=request.user,
+            version=_int_or_none(request.POST.get("version"), "version")
+            or annotation.version,
+        )
+    except (ConflictError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or str(error))
+    url = reverse(
+        "annotations:article-annotate",
+        kwargs={"slug": article.project.slug, "pk": article.pk},
+    )
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -1,0 +1,57 @@
+"""Run every benchmark script and print their tables; BENCH_WRITE=1 also writes docs/benchmarks.md.
+
+Each ``bench/bench_*.py`` runs in its own process (its own throw-away database)
+and prints a Markdown section. Speed is measured here, never in the tests; the
+machine is noisy, so each section compares against the raw library limit
+measured in the same run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+
+from bench._setup import ROOT, machine
+
+
+def main(argv: list[str]) -> int:
+    only = set(argv)
+    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    if only:
+        scripts = [
+            s
+            for s in scripts
+            if s.stem in only or s.stem.removeprefix("bench_") in only
+        ]
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    sections = [
+        "# Benchmarks\n",
+        f"Measured {now} on {machine()}; database from DATABASE_URL "
+        f"({os.environ.get('DATABASE_URL', 'SQLite') or 'SQLite'}). Regenerate with "
+        "`BENCH_WRITE=1 make bench`.\n",
+    ]
+    failed = []
+    for script in scripts:
+        print(f"running {script.name} ...", file=sys.stderr, flush=True)
+        result = subprocess.run(
+            [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            failed.append(script.name)
+            sections.append(
+                f"## {script.stem}\n\nFAILED:\n\n```\n{result.stderr[-2000:]}\n```\n"
+            )
+        else:
+            sections.append(result.stdout.strip() + "\n")
+    report = "\n".join(sections)
+    print(report)
+    if os.environ.get("BENCH_WRITE"):
+        (ROOT / "docs").mkdir(exist_ok=True)
+        (ROOT / "docs" / "benchmarks.md").write_text(report)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
