@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.choices import AnnotationStatus, SpanOrigin
-from annotations.errors import ConflictError
 from annotations.models import Annotation, AnnotationSpan, Article
 from annotations.offsets import SpanError, parse_spans
 from annotations.scheme import SchemeError, validate_answers
 from annotations.selectors import guideline_current
 from annotations.services.queue import assignment_record_status
+from annotations.services.versioning import version_check
 
 
 def _validated_spans(article: Article, spans: Any) -> list[tuple[Any, str, dict]]:
@@ -88,21 +88,9 @@ def annotation_save(
         .filter(article=article, annotator=annotator)
         .first()
     )
-    if existing is None and version is not None:
-        raise ConflictError(
-            "There is no saved annotation to replace; save without a version first."
-        )
-    if existing is not None and version is None:
-        raise ConflictError(
-            "An annotation already exists; send its current version to replace it.",
-            current_version=existing.version,
-        )
-    if existing is not None and version != existing.version:
-        raise ConflictError(
-            f"Version {version} is stale: the stored annotation is at version "
-            f"{existing.version} (saved elsewhere, e.g. in another tab). Reload it.",
-            current_version=existing.version,
-        )
+    version_check(
+        stored=existing.version if existing else None, given=version, noun="annotation"
+    )
 
     annotation = existing or Annotation(article=article, annotator=annotator, version=0)
     annotation.status = status

@@ -12,10 +12,13 @@ yet), configured per project in ``Project.consensus``::
   submitted annotations, else it is left out of the gold export.
 - A span ``(start, end, label)`` is kept when at least ``required`` annotators
   marked exactly it (exact offsets and label; no partial credit).
-- A single-choice question takes the most frequent answer when its share of the
-  annotators who answered reaches ``question_threshold`` and no other answer ties
-  with it; otherwise the question stays unanswered. A multiple-choice question takes
-  every choice picked by at least that share.
+- Answers follow the canonical rule of ``services.gold.merge_annotations`` (the
+  one that pre-fills the reviewer's gold draft): a single-choice question takes the
+  most frequent answer when its share of the annotators who answered reaches
+  ``question_threshold`` and no other answer ties with it; a multiple-choice
+  question takes every choice picked by more than that share (at least, when the
+  threshold is above 0.5). Where the project forbids overlapping spans, the better
+  supported span wins.
 - The row's guideline version is the lowest among the merged annotations (the
   oldest rules any of them followed), and ``meta["newsroom"]`` is
   ``{"gold": "consensus", "annotators": n, "rule": ...}``.
@@ -30,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -55,6 +57,7 @@ from annotations.selectors.exports import (
     export_rows,
     export_scheme,
 )
+from annotations.services.gold import merge_annotations
 from annotations.services.jobs import (
     job_claim,
     job_create,
@@ -70,7 +73,8 @@ DEFAULT_ASYNC_THRESHOLD = 5000
 EXPORT_DIR = "exports"
 CONSENSUS_RULE = (
     "spans marked identically by >= min(span_min_annotators, overlap) annotators; "
-    "answers chosen by >= question_threshold of those who answered, ties dropped"
+    "answers chosen by question_threshold of those who answered, ties dropped "
+    "(services.gold.merge_annotations)"
 )
 
 
@@ -101,48 +105,32 @@ def consensus_merge(
     *,
     config: ConsensusSettings,
     multiple: dict[str, bool],
+    allow_overlap: bool = True,
 ) -> ConsensusResult | None:
     """The automatic consensus of one article's submitted annotations (see module doc).
 
-    ``multiple`` maps question keys to whether they take several choices. Pure: no
-    database access. Returns None when there are too few annotations.
+    The rule itself is ``services.gold.merge_annotations``, the same one that
+    pre-fills the reviewer's gold draft; this adds the export's completeness
+    gate. ``multiple`` maps question keys to whether they take several
+    choices. Pure: no database access. Returns None when there are too few
+    annotations.
     """
     required = config.span_min_annotators
     if len(annotations) < required:
         return None
-    span_votes: Counter[tuple[int, int, str]] = Counter()
-    for annotation in annotations:
-        span_votes.update(set(annotation.spans))
-    spans = tuple(key for key, votes in sorted(span_votes.items()) if votes >= required)
-    labels: dict[str, Any] = {}
-    keys = sorted({key for a in annotations for key in a.labels})
-    for key in keys:
-        answers = [a.labels[key] for a in annotations if a.labels.get(key)]
-        if not answers:
-            continue
-        needed = config.question_threshold * len(answers)
-        if multiple.get(key, False):
-            votes = Counter(
-                choice
-                for answer in answers
-                for choice in set(answer if isinstance(answer, list) else [answer])
-            )
-            chosen = sorted(c for c, n in votes.items() if n >= needed)
-            if chosen:
-                labels[key] = chosen
-            continue
-        votes = Counter(a if isinstance(a, str) else str(a) for a in answers)
-        ranked = votes.most_common()
-        top, count = ranked[0]
-        tie = len(ranked) > 1 and ranked[1][1] == count
-        if count >= needed and not tie:
-            labels[key] = top
+    merged = merge_annotations(
+        [(a.labels, a.spans) for a in annotations],
+        questions=[(key, is_multiple, ()) for key, is_multiple in multiple.items()],
+        question_threshold=config.question_threshold,
+        min_annotators=required,
+        allow_overlap=allow_overlap,
+    )
     versions = [
         a.guideline_version for a in annotations if a.guideline_version is not None
     ]
     return ConsensusResult(
-        spans=spans,
-        labels=labels,
+        spans=tuple(merged.spans),
+        labels=merged.labels,
         guideline_version=min(versions) if versions else None,
         info={
             "annotators": len(annotations),
@@ -159,7 +147,12 @@ def project_consensus(project: Project):
     multiple = {q.key: q.multiple for q in project.parsed_scheme.questions}
 
     def merge(annotations: Sequence[SourceAnnotation]) -> ConsensusResult | None:
-        return consensus_merge(annotations, config=config, multiple=multiple)
+        return consensus_merge(
+            annotations,
+            config=config,
+            multiple=multiple,
+            allow_overlap=project.allow_overlapping_spans,
+        )
 
     return merge
 

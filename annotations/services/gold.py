@@ -47,6 +47,7 @@ from annotations.models import (
 from annotations.offsets import SpanError, parse_spans
 from annotations.scheme import SchemeError, validate_answers
 from annotations.selectors import guideline_current
+from annotations.services.versioning import version_check
 
 DEFAULT_CONSENSUS = {"question_threshold": 0.5, "span_min_annotators": 2}
 GOLD_INPUT_STATUSES = {
@@ -97,59 +98,93 @@ def consensus_from_rows(
 ) -> Consensus:
     """Consensus of ``(labels, [(start, end, label)])`` per submitted annotation (pure)."""
     config = consensus_config(project)
-    scheme = project.parsed_scheme
     n = len(annotations)
     result = Consensus(article_id=article_id, n_annotations=n)
     if n == 0:
         return result
-    threshold = config["question_threshold"]
-    for question in scheme.questions:
-        answers = [labels.get(question.key) for labels, _ in annotations]
-        answers = [a for a in answers if a not in (None, [])]
-        if not answers:
-            continue
-        if question.multiple:
-            counts = Counter(
-                c for a in answers for c in (a if isinstance(a, list) else [a])
-            )
-            chosen = [
-                c
-                for c in question.choice_keys
-                if _passes(counts.get(c, 0) / len(answers), threshold)
-            ]
-            if chosen:
-                result.labels[question.key] = chosen
-            result.support[question.key] = (
-                max(counts.values()) / len(answers) if counts else 0.0
-            )
-            continue
-        ranked = Counter(a for a in answers if not isinstance(a, list)).most_common()
-        if not ranked:
-            continue
-        top_value, top = ranked[0]
-        share = top / len(answers)
-        result.support[question.key] = share
-        tied = len(ranked) > 1 and ranked[1][1] == top
-        if not tied and share >= threshold:
-            result.labels[question.key] = top_value
-    minimum = min(config["span_min_annotators"], n)
-    marked: Counter = Counter()
-    for _, spans in annotations:
-        marked.update(set(spans))
-    kept = [span for span, count in marked.items() if count >= minimum]
-    if not project.allow_overlapping_spans:
-        kept = _without_overlaps(kept, marked)
+    merged = merge_annotations(
+        annotations,
+        questions=[
+            (q.key, q.multiple, q.choice_keys) for q in project.parsed_scheme.questions
+        ],
+        question_threshold=config["question_threshold"],
+        min_annotators=min(config["span_min_annotators"], n),
+        allow_overlap=project.allow_overlapping_spans,
+    )
+    result.labels, result.support = merged.labels, merged.support
     result.spans = [
         {
             "start": start,
             "end": end,
             "label": label,
             "text": text[start:end],
-            "support": marked[(start, end, label)],
+            "support": merged.span_support[(start, end, label)],
         }
-        for start, end, label in sorted(kept)
+        for start, end, label in merged.spans
     ]
     return result
+
+
+@dataclass
+class MergedAnnotations:
+    labels: dict[str, Any]
+    support: dict[str, float]
+    spans: list[tuple[int, int, str]]
+    span_support: Counter
+
+
+def merge_annotations(
+    annotations: Iterable[tuple[dict, Iterable[tuple[int, int, str]]]],
+    *,
+    questions: Iterable[tuple[str, bool, Iterable[str]]],
+    question_threshold: float,
+    min_annotators: int,
+    allow_overlap: bool,
+) -> MergedAnnotations:
+    """The consensus rule itself, on plain data; gold pre-fill and exports both use it.
+
+    ``annotations`` are ``(labels, spans)`` pairs, ``questions`` are
+    ``(key, multiple, choice order)``. See the module docstring for the rule.
+    """
+    annotations = [(labels, set(spans)) for labels, spans in annotations]
+    merged = MergedAnnotations(labels={}, support={}, spans=[], span_support=Counter())
+    for key, multiple, choice_order in questions:
+        answers = [labels.get(key) for labels, _ in annotations]
+        answers = [a for a in answers if a not in (None, [])]
+        if not answers:
+            continue
+        if multiple:
+            counts = Counter(
+                c for a in answers for c in (a if isinstance(a, list) else [a])
+            )
+            order = [c for c in choice_order if c in counts] + sorted(
+                c for c in counts if c not in set(choice_order)
+            )
+            chosen = [
+                c
+                for c in order
+                if _passes(counts[c] / len(answers), question_threshold)
+            ]
+            if chosen:
+                merged.labels[key] = chosen
+            merged.support[key] = max(counts.values()) / len(answers)
+            continue
+        ranked = Counter(a for a in answers if not isinstance(a, list)).most_common()
+        if not ranked:
+            continue
+        top_value, top = ranked[0]
+        share = top / len(answers)
+        merged.support[key] = share
+        tied = len(ranked) > 1 and ranked[1][1] == top
+        if not tied and share >= question_threshold:
+            merged.labels[key] = top_value
+    for _, spans in annotations:
+        merged.span_support.update(spans)
+    kept = [s for s, count in merged.span_support.items() if count >= min_annotators]
+    if not allow_overlap:
+        kept = _without_overlaps(kept, merged.span_support)
+    merged.spans = sorted(kept)
+    return merged
 
 
 def _passes(share: float, threshold: float) -> bool:
@@ -273,21 +308,9 @@ def gold_save(
     existing = (
         GoldAnnotation.objects.select_for_update().filter(article=article).first()
     )
-    if existing is None and version is not None:
-        raise ConflictError(
-            "There is no gold for this article yet; save without a version first."
-        )
-    if existing is not None and version is None:
-        raise ConflictError(
-            "Gold already exists; send its current version to replace it.",
-            current_version=existing.version,
-        )
-    if existing is not None and version != existing.version:
-        raise ConflictError(
-            f"Version {version} is stale: the gold is at version {existing.version} "
-            "(another reviewer or tab saved it). Reload it.",
-            current_version=existing.version,
-        )
+    version_check(
+        stored=existing.version if existing else None, given=version, noun="gold"
+    )
     gold = existing or GoldAnnotation(article=article, version=0)
     gold.reviewer = reviewer
     gold.status = status

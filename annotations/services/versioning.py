@@ -1,0 +1,29 @@
+"""Optimistic locking shared by annotations and gold: a save names the version it replaces."""
+
+from __future__ import annotations
+
+from annotations.errors import ConflictError
+
+
+def version_check(*, stored: int | None, given: int | None, noun: str) -> None:
+    """Raise ConflictError unless ``given`` may replace what is stored.
+
+    ``stored`` is the version of the saved row (None: nothing saved yet);
+    ``given`` is what the client sends: None to create, the current version to
+    replace. ``noun`` names the thing in the message ("annotation", "gold").
+    """
+    if stored is None and given is not None:
+        raise ConflictError(
+            f"There is no saved {noun} to replace; save without a version first."
+        )
+    if stored is not None and given is None:
+        raise ConflictError(
+            f"The {noun} already exists; send its current version to replace it.",
+            current_version=stored,
+        )
+    if stored is not None and given != stored:
+        raise ConflictError(
+            f"Version {given} is stale: the stored {noun} is at version {stored} "
+            "(saved elsewhere, e.g. in another tab or by another reviewer). Reload it.",
+            current_version=stored,
+        )
