@@ -48,6 +48,7 @@ class JobKind(models.TextChoices):
     EXPORT = "export", _("Export")
     TRAIN = "train", _("Training")
     RELEASE = "release", _("Release")
+    AGREEMENT = "agreement", _("Agreement figures")
 
 
 class QuestionLevel(models.TextChoices):

@@ -59,4 +59,20 @@ def preannotate_batch_task(self, job_id: str, article_ids: list[int]) -> dict:
     return {"created": result.created, "skipped": result.skipped}
 
 
+@shared_task(
+    name="annotations.agreement_recompute",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_jitter=True,
+    max_retries=3,
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+)
+def agreement_recompute_task(job_id: str) -> None:
+    """Refresh a project's agreement snapshot in the background (the dashboard shows the old one meanwhile)."""
+    from annotations.services.agreement import agreement_recompute_run
+
+    agreement_recompute_run(job_id=job_id)
+
+
 from annotations.tasks_exports import *  # noqa: E402, F403

@@ -66,8 +66,8 @@ from annotations.agreement import (
     span_gold_agreement,
     token_alpha,
 )
-from annotations.choices import AnnotationStatus, SpanOrigin
-from annotations.models import AgreementSnapshot, Article, Project
+from annotations.choices import AnnotationStatus, JobKind, JobStatus, SpanOrigin
+from annotations.models import AgreementSnapshot, Article, Job, Project
 from annotations.selectors.agreement import (
     ProjectWork,
     agreement_snapshot_latest,
@@ -77,6 +77,7 @@ from annotations.selectors.agreement import (
     project_work,
     question_ratings,
 )
+from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
 
 TOKEN = re.compile(r"\w+|\S")
 TOKEN_ALPHA_SAMPLE = 2000
@@ -85,10 +86,14 @@ POSTERIOR_LIMIT = 1000
 
 
 def agreement_for_viewer(
-    *, project: Project, role: str | None, include_posteriors: bool = True
+    *,
+    project: Project,
+    role: str | None,
+    include_posteriors: bool = True,
+    allow_stale: bool = False,
 ) -> dict[str, Any]:
     """The agreement response for a viewer with ``role`` (names or pseudonyms)."""
-    data = agreement_current(project=project)
+    data = agreement_current(project=project, allow_stale=allow_stale)
     if not include_posteriors:
         data = {
             **data,
@@ -102,15 +107,64 @@ def agreement_for_viewer(
     return rename_annotators(data, labels)
 
 
-def agreement_current(*, project: Project) -> dict[str, Any]:
-    """The project's figures with internal annotator keys, from cache when current."""
+def agreement_current(*, project: Project, allow_stale: bool = False) -> dict[str, Any]:
+    """The project's figures with internal annotator keys, from cache when current.
+
+    With ``allow_stale`` (the dashboard), an outdated snapshot is returned at
+    once with ``"stale": True`` and a background job recomputes it, so a page
+    never waits for a large project's figures; the API asks for current ones.
+    Without any snapshot the figures are computed in the request.
+    """
     watermark = agreement_watermark(project=project)
     latest = agreement_snapshot_latest(project=project)
     if latest is not None and latest.watermark == watermark:
         return latest.data
+    if latest is not None and allow_stale:
+        agreement_recompute_schedule(project=project)
+        return {**latest.data, "stale": True}
     data = agreement_compute(project=project)
     agreement_snapshot_store(project=project, watermark=watermark, data=data)
     return data
+
+
+def agreement_recompute_schedule(*, project: Project) -> Job | None:
+    """Queue one background recomputation; None when one is already queued or running."""
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        if Job.objects.filter(
+            project=project,
+            kind=JobKind.AGREEMENT,
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+        ).exists():
+            return None
+        job = job_create(kind=JobKind.AGREEMENT, project=project, total=1)
+
+        def enqueue() -> None:
+            from annotations.tasks import agreement_recompute_task
+
+            agreement_recompute_task.delay(str(job.pk))
+
+        transaction.on_commit(enqueue)
+    return job
+
+
+def agreement_recompute_run(*, job_id: str) -> None:
+    """The background half of ``agreement_current(allow_stale=True)``."""
+    if not job_claim(job_id=job_id):
+        return
+    job = Job.objects.select_related("project").get(pk=job_id)
+    try:
+        project = job.project
+        watermark = agreement_watermark(project=project)
+        latest = agreement_snapshot_latest(project=project)
+        if latest is None or latest.watermark != watermark:
+            data = agreement_compute(project=project)
+            agreement_snapshot_store(project=project, watermark=watermark, data=data)
+    except Exception as error:
+        job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+    Job.objects.filter(pk=job_id).update(done=1)
+    job_finish(job_id=job_id, result={"watermark": watermark})
 
 
 @transaction.atomic

@@ -33,7 +33,9 @@ CONFUSION_QUESTIONS = ("sentiment", "bias")
 
 def dashboard_context(*, project: Project, role: str | None) -> dict[str, Any]:
     """Charts and figures of the dashboard section, for admins and reviewers."""
-    data = agreement_for_viewer(project=project, role=role, include_posteriors=False)
+    data = agreement_for_viewer(
+        project=project, role=role, include_posteriors=False, allow_stale=True
+    )
     scheme = project.parsed_scheme
     questions = {q.key: q for q in scheme.questions}
     order = data.get("annotator_order", [])
@@ -41,6 +43,7 @@ def dashboard_context(*, project: Project, role: str | None) -> dict[str, Any]:
     progress = data["progress"]["articles"]
     result: dict[str, Any] = {
         "agreement": data,
+        "stale": data.get("stale", False),
         "computed_at": parse_datetime(data["computed_at"]),
         "progress": progress,
     }
