@@ -14,8 +14,6 @@ import functools
 import json
 from typing import Any
 
-import markdown
-import nh3
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,10 +28,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from annotations import permissions, selectors
 from annotations.choices import AnnotationStatus, Role, SpanOrigin
 from annotations.errors import ConflictError
-from annotations.models import Article
-from annotations.scheme import Scheme
+from annotations.models import Article, GuidelineVersion
+from annotations.scheme import Scheme, parse_scheme
 from annotations.selectors import workspace as workspace_selectors
 from annotations.services.annotations import annotation_save
+from annotations.services.guidelines import LabelHelp, guidelines_render, label_help
 from annotations.services.queue import assignment_claim, assignment_next
 from annotations.services.workspace import annotation_reopen
 
@@ -98,12 +97,17 @@ def _claim(request: HttpRequest, article: Article) -> ConflictError | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _guideline_html(guideline_pk: int, text: str) -> str:
-    """Guideline Markdown as sanitised HTML (admins write it; still never trusted).
+def _guideline_parts(guideline_pk: int) -> tuple[str, tuple[LabelHelp, ...]]:
+    """A guideline version as sanitised HTML plus its per-label help.
 
-    Guideline versions never change, so the result is cached per version.
+    Rendered by the one sanitiser of ``services.guidelines``; versions never
+    change, so the result is cached per version.
     """
-    return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+    version = GuidelineVersion.objects.get(pk=guideline_pk)
+    return (
+        guidelines_render(version.text),
+        tuple(label_help(parse_scheme(version.scheme), version.text)),
+    )
 
 
 @require_GET
@@ -128,6 +132,9 @@ def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     editable = may_annotate and not workspace.finished and not workspace.adjudicated
     scheme = workspace.scheme
+    guideline_html, help_items = (
+        _guideline_parts(workspace.guideline.pk) if workspace.guideline else ("", ())
+    )
     return render(
         request,
         "annotations/workspace/article.html",
@@ -140,17 +147,18 @@ def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_reopen": may_annotate
             and workspace.finished
             and not workspace.adjudicated,
-            "guideline_html": _guideline_html(
-                workspace.guideline.pk, workspace.guideline.text
-            )
-            if workspace.guideline
-            else "",
+            "guideline_html": guideline_html,
+            "label_help": [h for h in help_items if _has_help(h)],
             "client_data": _client_data(workspace, editable=editable),
             "questions": _questions(scheme, workspace),
             "span_rows": _span_rows(workspace.spans, scheme),
             "spans_json": json.dumps(workspace.spans, ensure_ascii=False),
         },
     )
+
+
+def _has_help(item: LabelHelp) -> bool:
+    return bool(item.section_html or item.positive or item.negative)
 
 
 def _span_rows(spans: list, scheme: Scheme) -> list[dict[str, Any]]:

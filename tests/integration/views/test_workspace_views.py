@@ -474,5 +474,7 @@ def test_page_render_stays_within_a_query_budget(
         spans=[{**span("Aktie", "INSTRUMENT"), "score": 0.5}] * 1,
     )
     client.get(page_url(article))
-    with django_assert_max_num_queries(20):
+    # 20 for the page itself, +2 for the "guidelines changed" notice (latest
+    # version, what the annotator last saw): constant, not per span or label.
+    with django_assert_max_num_queries(22):
         client.get(page_url(article))
