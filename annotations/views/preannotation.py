@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from annotations import permissions, selectors
 from annotations.choices import JobKind, JobStatus
 from annotations.models import Article, Job, Prediction
+from annotations.services.preannotation_quality import preannotation_quality
 
 
 def panel_context(project) -> dict:
@@ -31,6 +32,7 @@ def panel_context(project) -> dict:
         "skipped": articles.exclude(preannotation_skipped_reason="")
         .exclude(predictions__isnull=False)
         .values("id", "title", "preannotation_skipped_reason")[:20],
+        "quality": preannotation_quality(project=project),
         "versions": Prediction.objects.filter(article__project=project)
         .values_list("pipeline", "pipeline_version")
         .distinct()

@@ -55,3 +55,27 @@ def test_anonymous_is_sent_to_login(client, project):
     response = client.get(url(project))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_panel_shows_quality_against_gold(client, project, members):
+    from annotations.models import GoldAnnotation, GoldSpan, Prediction
+
+    article = ArticleFactory(project=project, text="Siemens AG and BASF SE gained.")
+    Prediction.objects.create(
+        article=article,
+        pipeline="fin-en",
+        pipeline_version="v1",
+        spans=[
+            {"start": 0, "end": 10, "label": "ORG", "text": "Siemens AG", "score": 1}
+        ],
+    )
+    gold = GoldAnnotation.objects.create(
+        article=article, reviewer=members[Role.REVIEWER], text_sha256="x"
+    )
+    GoldSpan.objects.create(gold=gold, start=0, end=10, label="ORG", text="Siemens AG")
+    GoldSpan.objects.create(gold=gold, start=15, end=22, label="ORG", text="BASF SE")
+    client.force_login(members[Role.REVIEWER])
+    html = client.get(url(project), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="preannotation-quality"' in html
+    # ORG: precision 1.00 (1 of 1), recall 0.50 (1 of 2)
+    assert "<td>1.00</td><td>0.50</td><td>0.67</td>" in html
