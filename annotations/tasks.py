@@ -75,4 +75,17 @@ def agreement_recompute_task(job_id: str) -> None:
     agreement_recompute_run(job_id=job_id)
 
 
+@shared_task(
+    name="annotations.train_pipeline",
+    acks_late=False,  # a redelivered training would start over; run it once
+    soft_time_limit=2 * 60 * 60,
+    time_limit=2 * 60 * 60 + 300,
+)
+def training_task(job_id: str) -> None:
+    """Train a spaCy pipeline on a project's gold (spaCy runs as child processes)."""
+    from annotations.services.training import training_run
+
+    training_run(job_id=job_id)
+
+
 from annotations.tasks_exports import *  # noqa: E402, F403

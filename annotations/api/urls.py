@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from annotations.api import preannotation, project_admin, views
 from annotations.api import review as review_api
+from annotations.api import training as training_api
 
 app_name = "api"
 
@@ -59,6 +60,11 @@ urlpatterns = [
         name="my-annotation",
     ),
     path("jobs/<uuid:job_id>/", views.JobDetailApi.as_view(), name="job-detail"),
+    path(
+        "projects/<int:project_id>/models/",
+        training_api.TrainedPipelineListApi.as_view(),
+        name="project-models",
+    ),
     path(
         "projects/<int:project_id>/preannotate/",
         preannotation.PreannotateApi.as_view(),

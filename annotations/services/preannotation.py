@@ -52,6 +52,8 @@ def pipeline_spec_for_project(project: Project) -> PipelineSpec:
     options = project.pipeline_options or {}
     if name in registry.BUILTIN_PIPELINES:
         return registry.get_pipeline_spec(name, extra_terms=options.get("extra_terms"))
+    if name.startswith("trained:"):
+        return _trained_spec(project, name)
     installed = getattr(settings, "NEWSROOM_SPACY_PIPELINES", {}) or {}
     if name not in installed:
         known = sorted([*registry.BUILTIN_PIPELINES, *installed])
@@ -75,6 +77,26 @@ def pipeline_spec_for_project(project: Project) -> PipelineSpec:
         build=spec.build,
         labels=spec.labels,
         description=spec.description,
+    )
+
+
+def _trained_spec(project: Project, name: str) -> PipelineSpec:
+    """A pipeline this project trained on its own gold: labels are scheme keys already."""
+    from annotations.services.training import trained_pipeline_for
+
+    try:
+        model = trained_pipeline_for(project, name.removeprefix("trained:"))
+    except ValidationError as error:
+        raise PipelineError(" ".join(error.messages)) from error
+    keys = project.parsed_scheme.span_label_keys
+    spec = registry.spacy_package_spec(model.path, {k: k for k in keys}, keys)
+    return PipelineSpec(
+        name=name,
+        version=f"{model.version}+{spec.version.rsplit('+', 1)[-1]}",
+        language=spec.language,
+        build=spec.build,
+        labels=spec.labels,
+        description=f"Trained on this project's gold ({model.version})",
     )
 
 
