@@ -149,6 +149,23 @@
     });
   }
 
+  /**
+   * Keyboard selection moves word by word (UTF-16 units): the end of the next
+   * word to the right of `u`, or the start of the previous word to the left.
+   * At the edges of the text they return the edge.
+   */
+  function nextWordEnd(text, u) {
+    while (u < text.length && !isWordChar(text, u)) u += charAt(text, u).length || 1;
+    while (u < text.length && isWordChar(text, u)) u += charAt(text, u).length;
+    while (u < text.length && MARK.test(charAt(text, u))) u += charAt(text, u).length;
+    return u;
+  }
+  function previousWordStart(text, u) {
+    while (u > 0 && !isWordCharBefore(text, u)) u -= charBefore(text, u).length || 1;
+    while (u > 0 && (isWordCharBefore(text, u) || MARK.test(charBefore(text, u)))) u -= charBefore(text, u).length;
+    return u;
+  }
+
   /** Server spans (code points) → UTF-16 units for the DOM. */
   function fromCodepoints(text, items, maps) {
     maps = maps || offsetMaps(text);
@@ -158,6 +175,7 @@
   const api = {
     utf16ToCodepoint, codepointToUtf16, offsetMaps, snapSelection, overlaps, spanKey,
     acceptedOrigin, pendingSuggestions, layoutSuggestions, boundaries, toCodepoints, fromCodepoints,
+    nextWordEnd, previousWordStart,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   root.NewsroomWorkspace = api;
@@ -410,6 +428,40 @@
       const end = offsetIn(range.endContainer, range.endOffset);
       return { start, end, snap: snap === undefined ? !state.altHeld : snap };
     }
+
+    /** Put the browser selection on [start, end) (UTF-16 units of the text). */
+    function selectRange(start, end) {
+      const walker = document.createTreeWalker(textNode, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      let seen = 0, startSet = false, node;
+      while ((node = walker.nextNode())) {
+        const length = node.data.length;
+        if (!startSet && start <= seen + length) { range.setStart(node, start - seen); startSet = true; }
+        if (startSet && end <= seen + length) { range.setEnd(node, end - seen); break; }
+        seen += length;
+      }
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      if (startSet) sel.addRange(range);
+    }
+
+    // Keyboard selection: with the article text focused, the arrow keys move a
+    // caret word by word and Shift+arrows extend the selection; a digit labels it.
+    const keyboard = { anchor: 0, focus: 0 };
+    textNode.addEventListener("keydown", (event) => {
+      if (!data.editable || !["ArrowRight", "ArrowLeft"].includes(event.key)) return;
+      event.preventDefault();
+      const right = event.key === "ArrowRight";
+      const moved = right ? nextWordEnd(text, keyboard.focus) : previousWordStart(text, keyboard.focus);
+      keyboard.focus = moved;
+      if (!event.shiftKey) keyboard.anchor = moved;
+      const start = Math.min(keyboard.anchor, keyboard.focus);
+      const end = Math.max(keyboard.anchor, keyboard.focus);
+      if (start === end) { clearBrowserSelection(); state.lastSelection = null; return; }
+      selectRange(start, end);
+      state.lastSelection = { start, end, snap: true };
+      say("");
+    });
 
     function clearBrowserSelection() {
       const sel = window.getSelection();

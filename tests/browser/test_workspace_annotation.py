@@ -298,3 +298,24 @@ def test_german_interface(page):
     assert page.locator("[data-testid=submit]").inner_text().startswith("Absenden")
     assert page.locator("html").get_attribute("lang") == "de"
     assert "21. Oktober 2026" in page.locator(".article-meta").inner_text()
+
+
+def test_select_and_label_with_the_keyboard_only(page):
+    """Tab into the text, move word by word, extend with Shift, label with a digit."""
+    text = "Kurs 📉 der Société Générale fällt\r\nheute."
+    project, article, _ = setup_project(slug="keys", text=text)
+    login(page, "anna")
+    page.goto(f"/projects/{project.slug}/articles/{article.pk}/")
+    page.wait_for_selector("[data-testid=article-text] .seg")
+    page.focus("[data-testid=article-text]")
+    for _ in range(3):  # Kurs | der | Société  (the emoji is not a word)
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")  # back to the start of "Société"
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")  # "Société Générale"
+    page.keyboard.press("1")  # ORG
+    wait_saved(page)
+
+    (span,) = my_annotation(page, article)["spans"]
+    assert (span["label"], span["text"]) == ("ORG", "Société Générale")
+    assert (span["start"], span["end"]) == offsets(text, "Société Générale")

@@ -124,3 +124,18 @@ test("overlaps and span keys", () => {
   assert.equal(ws.overlaps({ start: 0, end: 4 }, { start: 3, end: 5 }), true);
   assert.equal(ws.spanKey({ start: 1, end: 2, label: "ORG" }), "1:2:ORG");
 });
+
+test("keyboard selection moves word by word across emoji, combining marks and CRLF", () => {
+  const text = "Kurs 📉 fällt\r\nSocie\u0301te\u0301 Générale"; // e + combining acute
+  // From the start: the end of the first word, then the next words.
+  assert.equal(ws.nextWordEnd(text, 0), 4); // "Kurs"
+  assert.equal(text.slice(0, ws.nextWordEnd(text, 4)), "Kurs 📉 fällt"); // the emoji is not a word
+  const societe = text.indexOf("Socie");
+  const afterSociete = ws.nextWordEnd(text, societe);
+  assert.equal(text.slice(societe, afterSociete), "Socie\u0301te\u0301"); // keeps the accents
+  assert.equal(ws.nextWordEnd(text, text.length), text.length);
+  // Back to the start of the previous word.
+  assert.equal(ws.previousWordStart(text, afterSociete), societe);
+  assert.equal(text.slice(ws.previousWordStart(text, text.indexOf("\r")), text.indexOf("\r")), "fällt");
+  assert.equal(ws.previousWordStart(text, 0), 0);
+});
