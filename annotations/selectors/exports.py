@@ -208,27 +208,48 @@ def _id_chunks(project: Project, chunk_size: int) -> Iterator[list[int]]:
         last = ids[-1]
 
 
-def _articles(ids) -> dict[int, dict[str, Any]]:
-    if not ids:
+def _chunk_filter(project: Project, ids: list[int]) -> dict[str, Any]:
+    """Rows of the chunk's articles: an id range within the project, not a long IN list.
+
+    ``ids`` is a keyset chunk of the project's article ids, so the range and the
+    project select exactly those articles, without sending thousands of parameters.
+    """
+    return {
+        "article__project": project,
+        "article_id__gte": ids[0],
+        "article_id__lte": ids[-1],
+    }
+
+
+def _articles(project: Project, ids) -> dict[int, dict[str, Any]]:
+    """The chunk's articles among ``ids`` (read by id range, filtered here)."""
+    wanted = set(ids)
+    if not wanted:
         return {}
     return {
         article["id"]: article
-        for article in Article.objects.filter(pk__in=list(ids))
+        for article in Article.objects.filter(
+            project=project, pk__gte=min(wanted), pk__lte=max(wanted)
+        )
         .order_by()
         .values(*ARTICLE_FIELDS)
+        if article["id"] in wanted
     }
 
 
 def _spans_by_owner(
-    model, owner_field: str, owner_ids: list[int], labels: Sequence[str]
+    model, owner_field: str, owner_ids, labels: Sequence[str]
 ) -> dict[int, list[SpanKey]]:
     """``{owner id: [(start, end, label), ...]}`` in one query.
+
+    ``owner_ids`` is a list or a subquery (``queryset.values("id")``); a subquery
+    keeps large chunks from turning into tens of thousands of SQL parameters.
 
     The span text is not read: it equals the article text's slice (checked on every
     save), and the exporters check it again.
     """
     spans: dict[int, list[SpanKey]] = defaultdict(list)
-    if not owner_ids:
+    if isinstance(owner_ids, list) and not owner_ids:
         return spans
     queryset = model.objects.filter(**{f"{owner_field}__in": owner_ids})
     if labels:
@@ -308,13 +329,13 @@ def _annotation_rows(
 ) -> Iterator[ExportRow]:
     names: dict[int, str] = {}
     for ids in _id_chunks(project, chunk_size):
-        annotations = Annotation.objects.filter(
-            _annotation_q(filters), article_id__in=ids
+        queryset = Annotation.objects.filter(
+            _annotation_q(filters), **_chunk_filter(project, ids)
         )
         if filters.updated_since is not None:
-            annotations = annotations.filter(updated_at__gte=filters.updated_since)
+            queryset = queryset.filter(updated_at__gte=filters.updated_since)
         annotations = list(
-            annotations.order_by("article_id", "id").values_list(
+            queryset.order_by("article_id", "id").values_list(
                 "id",
                 "article_id",
                 "annotator_id",
@@ -335,12 +356,9 @@ def _annotation_rows(
         if not annotations:
             continue
         spans = _spans_by_owner(
-            AnnotationSpan,
-            "annotation_id",
-            [a[0] for a in annotations],
-            filters.labels,
+            AnnotationSpan, "annotation_id", queryset.values("id"), filters.labels
         )
-        by_id = _articles({a[1] for a in annotations})
+        by_id = _articles(project, {a[1] for a in annotations})
         for pk, article_id, annotator_id, status, labels, version in annotations:
             yield _row(
                 by_id[article_id],
@@ -369,7 +387,7 @@ def _gold_rows(
             statuses_gold = [s for s in statuses if s in GoldStatus.values]
             for row in (
                 GoldAnnotation.objects.filter(
-                    article_id__in=ids, status__in=statuses_gold
+                    status__in=statuses_gold, **_chunk_filter(project, ids)
                 )
                 .order_by()
                 .values_list(
@@ -391,12 +409,13 @@ def _gold_rows(
         sources: dict[int, list[SourceAnnotation]] = defaultdict(list)
         missing = [pk for pk in ids if pk not in golds]
         if want_consensus and missing:
+            queryset = Annotation.objects.filter(
+                _annotation_q(filters), **_chunk_filter(project, ids)
+            )
+            if golds:
+                queryset = queryset.exclude(article_id__in=list(golds))
             annotations = list(
-                Annotation.objects.filter(
-                    _annotation_q(filters), article_id__in=missing
-                )
-                .order_by("article_id", "id")
-                .values_list(
+                queryset.order_by("article_id", "id").values_list(
                     "id",
                     "article_id",
                     "annotator_id",
@@ -407,10 +426,7 @@ def _gold_rows(
                 )
             )
             spans = _spans_by_owner(
-                AnnotationSpan,
-                "annotation_id",
-                [a[0] for a in annotations],
-                filters.labels,
+                AnnotationSpan, "annotation_id", queryset.values("id"), filters.labels
             )
             latest: dict[int, datetime] = {}
             for pk, article_id, annotator_id, labels, version, updated in annotations:
@@ -429,7 +445,7 @@ def _gold_rows(
                     if updated < filters.updated_since:
                         sources.pop(article_id, None)
         wanted = {pk for pk, g in golds.items() if _gold_matches(g, filters)}
-        by_id = _articles(sorted(wanted | set(sources)))
+        by_id = _articles(project, wanted | set(sources))
         for article in (by_id[pk] for pk in ids if pk in by_id):
             gold = golds.get(article["id"])
             if gold is not None:
