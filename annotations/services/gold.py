@@ -411,6 +411,13 @@ def gold_span_accept(
     if not article.project.allow_overlapping_spans:
         spans = [s for s in spans if s["end"] <= start or end <= s["start"]]
     spans.append({"start": start, "end": end, "label": label, "text": text})
+    return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
+
+
+def _gold_edit_save(
+    article: Article, reviewer, current: dict, *, spans: list, version: int | None
+) -> GoldAnnotation:
+    """Save a one-click edit on top of ``current`` (gold, or its consensus pre-fill)."""
     return gold_save(
         article=article,
         reviewer=reviewer,
@@ -438,14 +445,7 @@ def gold_span_remove(
         for s in current["spans"]
         if (s["start"], s["end"], s["label"]) != (start, end, label)
     ]
-    return gold_save(
-        article=article,
-        reviewer=reviewer,
-        spans=spans,
-        labels=current["labels"],
-        status=_status_of(article) if version is not None else GoldStatus.DRAFT,
-        version=current["version"],
-    )
+    return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
 
 
 @transaction.atomic
