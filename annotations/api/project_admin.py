@@ -32,8 +32,8 @@ from rest_framework.views import APIView
 
 from annotations import permissions, selectors
 from annotations.api.permissions import require
+from annotations.api.projects import ProjectViewSet
 from annotations.api.serializers import ProjectSerializer
-from annotations.api.views import ProjectViewSet
 from annotations.choices import Role
 from annotations.models import GuidelineVersion, Membership, Project
 from annotations.selectors.guidelines import guideline_version_list

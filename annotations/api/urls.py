@@ -2,7 +2,12 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from annotations.api import preannotation, project_admin, views
+from annotations.api import annotations as annotations_api
+from annotations.api import articles as articles_api
+from annotations.api import exports as exports_api
+from annotations.api import jobs as jobs_api
+from annotations.api import preannotation, project_admin
+from annotations.api import releases as releases_api
 from annotations.api import review as review_api
 from annotations.api import training as training_api
 
@@ -16,50 +21,50 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(
         "projects/<int:project_id>/articles/",
-        views.ProjectArticleListCreateApi.as_view(),
+        articles_api.ProjectArticleListCreateApi.as_view(),
         name="project-article-list",
     ),
     path(
         "projects/<int:project_id>/annotations/",
-        views.ProjectAnnotationListApi.as_view(),
+        annotations_api.ProjectAnnotationListApi.as_view(),
         name="project-annotation-list",
     ),
     path(
         "projects/<int:project_id>/export/",
-        views.ProjectExportApi.as_view(),
+        exports_api.ProjectExportApi.as_view(),
         name="project-export",
     ),
     path(
         "projects/<int:project_id>/releases/",
-        views.ProjectReleaseListCreateApi.as_view(),
+        releases_api.ProjectReleaseListCreateApi.as_view(),
         name="project-release-list",
     ),
     path(
         "releases/<int:release_id>/",
-        views.ReleaseDetailApi.as_view(),
+        releases_api.ReleaseDetailApi.as_view(),
         name="release-detail",
     ),
     path(
         "releases/<int:release_id>/files/<str:name>",
-        views.ReleaseFileApi.as_view(),
+        releases_api.ReleaseFileApi.as_view(),
         name="release-file",
     ),
     path(
         "jobs/<uuid:job_id>/download/",
-        views.JobDownloadApi.as_view(),
+        exports_api.JobDownloadApi.as_view(),
         name="job-download",
     ),
     path(
         "articles/<int:article_id>/",
-        views.ArticleDetailApi.as_view(),
+        articles_api.ArticleDetailApi.as_view(),
         name="article-detail",
     ),
     path(
         "articles/<int:article_id>/my-annotation/",
-        views.MyAnnotationApi.as_view(),
+        annotations_api.MyAnnotationApi.as_view(),
         name="my-annotation",
     ),
-    path("jobs/<uuid:job_id>/", views.JobDetailApi.as_view(), name="job-detail"),
+    path("jobs/<uuid:job_id>/", jobs_api.JobDetailApi.as_view(), name="job-detail"),
     path(
         "projects/<int:project_id>/models/",
         training_api.TrainedPipelineListApi.as_view(),

@@ -263,7 +263,7 @@ def export_job_create(
     created_by=None,
 ) -> Job:
     """Queue an export job; the task is sent once the transaction commits."""
-    from annotations.tasks_exports import export_task
+    from annotations.tasks import export_task
 
     export_check(project=project, fmt=fmt, filters=filters)
     job = job_create(

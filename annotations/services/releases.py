@@ -345,7 +345,7 @@ def release_needs_job(*, project: Project) -> bool:
 
 
 def release_job_create(*, project: Project, created_by=None, note: str = "") -> Job:
-    from annotations.tasks_exports import release_task
+    from annotations.tasks import release_task
 
     job = job_create(
         kind=JobKind.RELEASE,

@@ -1,0 +1,176 @@
+"""Dataset releases: list, cut, read and download their files."""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations import permissions, selectors
+from annotations.api.common import job_accepted, require_role
+from annotations.api.serializers import (
+    JobAcceptedSerializer,
+    ReleaseCreateSerializer,
+    ReleaseSerializer,
+)
+from annotations.models import Release
+from annotations.selectors import exports as export_selectors
+from annotations.services import releases
+
+RELEASE_EXAMPLE = {
+    "id": 3,
+    "project": 1,
+    "number": 2,
+    "seed": "demo-en",
+    "note": "after round 2",
+    "created_at": "2025-03-01T09:30:00Z",
+    "created_by": "admin",
+    "changelog": {
+        "previous_release": 1,
+        "n_articles_added": 40,
+        "n_articles_removed": 0,
+        "n_articles_changed": 3,
+        "articles_added": [101, 102],
+        "articles_removed": [],
+        "articles_changed": [17, 18, 19],
+        "span_labels": {"ORG": {"before": 120, "after": 171}},
+    },
+    "manifest": {"release": 2, "counts": {"articles": 140}},
+    "files": [
+        {
+            "name": "dataset.jsonl",
+            "size": 81234,
+            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "url": "/api/v1/releases/3/files/dataset.jsonl",
+        }
+    ],
+}
+
+
+@extend_schema(tags=["releases"])
+class ProjectReleaseListCreateApi(generics.GenericAPIView):
+    """Releases of a project (GET: exporters' roles), POST cuts a new one (admins)."""
+
+    serializer_class = ReleaseSerializer
+    queryset = Release.objects.none()
+
+    def _project(self):
+        return selectors.project_get_for_user(
+            user=self.request.user, pk=self.kwargs["project_id"]
+        )
+
+    @extend_schema(
+        responses=ReleaseSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Releases",
+                value={
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [RELEASE_EXAMPLE],
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request, project_id: int):
+        project = self._project()
+        require_role(permissions.can_export, project, "Your role cannot read releases.")
+        releases = (
+            Release.objects.filter(project=project)
+            .select_related("created_by")
+            .prefetch_related("files")
+            .order_by("-number")
+        )
+        page = self.paginate_queryset(releases)
+        return self.get_paginated_response(ReleaseSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ReleaseCreateSerializer,
+        responses={201: ReleaseSerializer, 202: JobAcceptedSerializer},
+        examples=[
+            OpenApiExample(
+                "Cut a release", value={"note": "after round 2"}, request_only=True
+            ),
+            OpenApiExample(
+                "Created",
+                value=RELEASE_EXAMPLE,
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
+    )
+    def post(self, request, project_id: int):
+        project = self._project()
+        require_role(
+            permissions.can_manage_project,
+            project,
+            "Only project admins can cut releases.",
+        )
+        body = ReleaseCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        note, mode = body.validated_data["note"], body.validated_data["mode"]
+        if mode == "job" or (
+            mode == "auto" and releases.release_needs_job(project=project)
+        ):
+            job = releases.release_job_create(
+                project=project, created_by=request.user, note=note
+            )
+            return job_accepted(job)
+        release = releases.release_create(
+            project=project, created_by=request.user, note=note
+        )
+        return Response(ReleaseSerializer(release).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["releases"])
+class ReleaseDetailApi(APIView):
+    """One release: manifest, changelog and its files."""
+
+    @extend_schema(
+        responses=ReleaseSerializer,
+        examples=[
+            OpenApiExample("A release", value=RELEASE_EXAMPLE, response_only=True)
+        ],
+    )
+    def get(self, request, release_id: int):
+        release = export_selectors.release_get_for_user(
+            user=request.user, release_id=release_id
+        )
+        require_role(
+            permissions.can_export, release.project, "Your role cannot read releases."
+        )
+        return Response(ReleaseSerializer(release).data)
+
+
+@extend_schema(tags=["releases"])
+class ReleaseFileApi(APIView):
+    """One file of a release, byte for byte as it was written (ETag = its sha256)."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiTypes.OBJECT,
+        }
+    )
+    def get(self, request, release_id: int, name: str):
+        release = export_selectors.release_get_for_user(
+            user=request.user, release_id=release_id
+        )
+        require_role(
+            permissions.can_export, release.project, "Your role cannot read releases."
+        )
+        stored = release.files.filter(name=name).first()
+        if stored is None:
+            raise Http404("No such file in this release.")
+        response = FileResponse(
+            default_storage.open(stored.file.name, "rb"),
+            as_attachment=True,
+            filename=stored.name,
+        )
+        response["ETag"] = f'"{stored.sha256}"'
+        response["X-Content-SHA256"] = stored.sha256
+        return response
