@@ -32,6 +32,7 @@ REGISTRY: Final[dict[str, str]] = {
     "conll": "conll:ConllExporter",
     "hf": "hf:HuggingFaceExporter",
     "labelstudio": "labelstudio:LabelStudioExporter",
+    "doccano": "doccano:DoccanoExporter",
 }
 
 CHUNK_SIZE: Final = 64 * 1024
