@@ -45,14 +45,12 @@ from typing import TYPE_CHECKING
 from .base import (
     Ratios,
     TextExporter,
-    batched,
     check_row,
     describe_row,
     resolve_split,
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED, validate_ratios
 from .tokens import (
     AlignmentReport,
     align_spans,
@@ -127,18 +125,7 @@ class ConllExporter(TextExporter):
         self.nlp = nlp
         self.comments = comments
 
-    def iter_bytes(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
-    ) -> Iterator[bytes]:
-        validate_ratios(ratios)
-        return batched(self._pieces(rows, scheme=scheme, seed=seed, ratios=ratios))
-
-    def _pieces(
+    def pieces(
         self,
         rows: Iterable[ExportRow],
         *,

@@ -35,7 +35,7 @@ from typing import Any, Final
 from .base import (
     Ratios,
     TextExporter,
-    batched,
+    answered,
     canonical,
     check_row,
     describe_row,
@@ -43,7 +43,6 @@ from .base import (
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED
 
 #: doccano project type -> (key of the spans, key of the document labels).
 TASK_KEYS: Final[dict[str, tuple[str, str]]] = {
@@ -55,19 +54,14 @@ TASK_KEYS: Final[dict[str, tuple[str, str]]] = {
 
 def document_labels(row: ExportRow, scheme: ExportScheme) -> list[str]:
     """``question:choice`` strings; a question key holding ``:`` would not parse back."""
-    order = {question.key: index for index, question in enumerate(scheme.questions)}
     result: list[str] = []
-    for key in sorted(row.labels, key=lambda k: (order.get(k, len(order)), k)):
-        value = row.labels[key]
-        if value is None:
-            continue
-        choices = [value] if isinstance(value, str) else list(value)
+    for key, choices in answered(row, scheme):
         for choice in choices:
             if not isinstance(choice, str) or not choice or ":" in key:
                 raise ValueError(
-                    f"{describe_row(row)}: label {key!r}={value!r} cannot be written "
-                    "as 'question:choice' (choices must be non-empty strings, "
-                    "question keys without ':')"
+                    f"{describe_row(row)}: label {key!r}={row.labels[key]!r} cannot "
+                    "be written as 'question:choice' (choices must be non-empty "
+                    "strings, question keys without ':')"
                 )
             result.append(f"{key}:{choice}")
     return result
@@ -103,17 +97,14 @@ class DoccanoExporter(TextExporter):
             )
         self.task = task
 
-    def iter_bytes(
+    def pieces(
         self,
         rows: Iterable[ExportRow],
         *,
         scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
-    ) -> Iterator[bytes]:
-        return batched(self._lines(rows, scheme))
-
-    def _lines(self, rows: Iterable[ExportRow], scheme: ExportScheme) -> Iterator[str]:
+        seed: str,
+        ratios: Ratios,
+    ) -> Iterator[str]:
         for row in rows:
             check_row(row)
             yield dumps(line_object(row, scheme, self.task), row) + "\n"

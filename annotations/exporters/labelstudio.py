@@ -46,7 +46,7 @@ from xml.sax.saxutils import quoteattr
 from .base import (
     Ratios,
     TextExporter,
-    batched,
+    answered,
     canonical,
     check_row,
     describe_row,
@@ -54,7 +54,6 @@ from .base import (
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED
 
 FROM_NAME_SPANS = "label"
 TO_NAME = "text"
@@ -95,14 +94,7 @@ def annotation(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
                 },
             }
         )
-    order = {question.key: index for index, question in enumerate(scheme.questions)}
-    for key in sorted(row.labels, key=lambda k: (order.get(k, len(order)), k)):
-        value = row.labels[key]
-        if value is None:
-            continue
-        choices = [value] if isinstance(value, str) else list(value)
-        if not choices:
-            continue
+    for key, choices in answered(row, scheme):
         results.append(
             {
                 "id": result_id(row.article_id, owner, "choices", key),
@@ -161,18 +153,13 @@ class LabelStudioExporter(TextExporter):
     extension = ".json"
     media_type = "application/json"
 
-    def iter_bytes(
+    def pieces(
         self,
         rows: Iterable[ExportRow],
         *,
         scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
-    ) -> Iterator[bytes]:
-        return batched(self._pieces(rows, scheme=scheme))
-
-    def _pieces(
-        self, rows: Iterable[ExportRow], *, scheme: ExportScheme
+        seed: str,
+        ratios: Ratios,
     ) -> Iterator[str]:
         previous: int | None = None
         first = True

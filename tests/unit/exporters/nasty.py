@@ -13,9 +13,11 @@ BIO tags). The helpers turn a reader's tokens and tags back into character spans
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from annotations.exporters import get_exporter
 from annotations.exporters.rows import (
     ExportQuestion,
     ExportRow,
@@ -192,6 +194,17 @@ def annotation_rows() -> list[NastyRow]:
             )
             rows.append(NastyRow(row, frozenset(mine), frozenset(extra)))
     return rows
+
+
+CORPORA = {"gold": gold_rows, "annotations": annotation_rows}
+
+
+def export(fmt: str, nasty: Sequence[NastyRow], **options) -> bytes:
+    """The whole export of ``nasty`` in format ``fmt`` (exporter ``options`` passed on)."""
+    sink = io.BytesIO()
+    rows = [item.row for item in nasty]
+    get_exporter(fmt, **options).write(rows, sink, scheme=SCHEME)
+    return sink.getvalue()
 
 
 # --- turning a reader's tokens back into character spans ---------------------------

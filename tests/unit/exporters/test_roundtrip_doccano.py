@@ -11,16 +11,12 @@ answer and annotator comes back, under the project type's keys or in ``meta``.
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-from annotations.exporters import get_exporter
 from annotations.exporters.doccano import TASK_KEYS
-from tests.unit.exporters.nasty import SCHEME, annotation_rows, answers, gold_rows
-
-CORPORA = {"gold": gold_rows, "annotations": annotation_rows}
+from tests.unit.exporters.nasty import CORPORA, answers, export
 
 #: doccano project type -> (column read as spans or None, column read as categories).
 READS = {
@@ -52,13 +48,6 @@ def doccano_import(path, task: str) -> list[dict]:
     return examples
 
 
-def export(nasty, task: str) -> bytes:
-    sink = io.BytesIO()
-    rows = [item.row for item in nasty]
-    get_exporter("doccano", task=task).write(rows, sink, scheme=SCHEME)
-    return sink.getvalue()
-
-
 def question_choice(row) -> list[str]:
     return sorted(f"{q}:{c}" for q, choices in answers(row).items() for c in choices)
 
@@ -69,7 +58,7 @@ def test_doccano_import_keeps_every_span_answer_and_annotator(tmp_path, task, co
     """What the project type reads is exact; the rest is in meta, equally exact."""
     nasty = CORPORA[corpus]()
     path = tmp_path / "export.jsonl"
-    path.write_bytes(export(nasty, task))
+    path.write_bytes(export("doccano", nasty, task=task))
     examples = doccano_import(path, task)
     assert len(examples) == len(nasty)
     spans_key, labels_key = TASK_KEYS[task]

@@ -15,22 +15,12 @@ import tarfile
 import datasets
 import pytest
 
-from annotations.exporters import get_exporter
 from tests.unit.exporters.nasty import (
-    SCHEME,
-    annotation_rows,
+    CORPORA,
     answers,
-    gold_rows,
+    export,
     spans_from_bio,
 )
-
-CORPORA = {"gold": gold_rows, "annotations": annotation_rows}
-
-
-def export(fmt: str, nasty) -> bytes:
-    sink = io.BytesIO()
-    get_exporter(fmt).write([item.row for item in nasty], sink, scheme=SCHEME)
-    return sink.getvalue()
 
 
 def key(record) -> tuple:

@@ -13,18 +13,14 @@ own reader of its JSON) into its ``JSON_MIN`` export: every span, answer and, th
 
 from __future__ import annotations
 
-import io
 import json
 from xml.etree import ElementTree
 
 import pytest
 from label_studio_converter import Converter
 
-from annotations.exporters import get_exporter
 from annotations.exporters.labelstudio import label_config
-from tests.unit.exporters.nasty import SCHEME, annotation_rows, answers, gold_rows
-
-CORPORA = {"gold": gold_rows, "annotations": annotation_rows}
+from tests.unit.exporters.nasty import CORPORA, SCHEME, answers, export
 
 
 class RefusedByLabelStudio(Exception):
@@ -75,12 +71,6 @@ def check_label_studio_import(
                     raise RefusedByLabelStudio(f"unknown control {result['from_name']}")
 
 
-def export(nasty) -> bytes:
-    sink = io.BytesIO()
-    get_exporter("labelstudio").write([item.row for item in nasty], sink, scheme=SCHEME)
-    return sink.getvalue()
-
-
 def test_the_import_check_refuses_what_label_studio_refuses():
     """A username in completed_by (the old export) and a missing text are refused."""
     config = label_config(SCHEME)
@@ -98,7 +88,7 @@ def test_the_import_check_refuses_what_label_studio_refuses():
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_export_passes_label_studio_import_rules(corpus):
     """Every task imports into a project with ``label_config``, as exported."""
-    tasks = json.loads(export(CORPORA[corpus]()))
+    tasks = json.loads(export("labelstudio", CORPORA[corpus]()))
     check_label_studio_import(tasks, label_config(SCHEME))
 
 
@@ -120,7 +110,7 @@ def choices(value) -> list[str]:
 def test_converter_reads_every_span_answer_and_annotator(tmp_path, corpus):
     """Spans, answers and text equal; annotation ids lead to the annotator via meta."""
     nasty = CORPORA[corpus]()
-    data = export(nasty)
+    data = export("labelstudio", nasty)
     tasks = json.loads(data)
     who = {
         entry["id"]: entry["annotator"]

@@ -21,26 +21,16 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from annotations.exporters import get_exporter
 from annotations.exporters.hf import ner_label_names
 from annotations.exporters.spacy_docbin import cat_labels
 from tests.unit.exporters.nasty import (
+    CORPORA,
     SCHEME,
-    annotation_rows,
     answers,
-    gold_rows,
+    export,
     spans_from_bio,
     spans_from_tokens,
 )
-
-CORPORA = {"gold": gold_rows, "annotations": annotation_rows}
-
-
-def export(fmt: str, nasty, **options) -> bytes:
-    sink = io.BytesIO()
-    rows = [item.row for item in nasty]
-    get_exporter(fmt, **options).write(rows, sink, scheme=SCHEME)
-    return sink.getvalue()
 
 
 @pytest.fixture(scope="module")
