@@ -5,15 +5,17 @@ from django.core.exceptions import ValidationError
 
 from annotations.models import Annotation, GuidelineAcknowledgement
 from annotations.scheme import parse_scheme
-from annotations.services.guidelines import (
-    guideline_acknowledge,
+from annotations.guideline_text import (
     guideline_diff_html,
-    guideline_version_publish,
     guidelines_render,
     label_help,
     label_sections,
 )
-from annotations.services.scheme_changes import SchemeChangeBlocked
+from annotations.scheme_diff import SchemeChangeBlocked
+from annotations.services.guidelines import (
+    guideline_acknowledge,
+    guideline_version_publish,
+)
 from tests.factories import ProjectFactory, UserFactory
 from tests.factories_guide import TEXT, annotate, annotator, article, span
 
