@@ -35,7 +35,7 @@ the sibling leaf ``annotations.scheme_migration``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,12 +199,20 @@ def scheme_data_diff(old: Any, new: Any) -> list[SchemeChange]:
         return []
 
 
+def _paired(old_items: Sequence, new_items: Sequence) -> tuple[list[tuple], list]:
+    """``(new item, old item or None)`` in the new order, and the old items now gone."""
+    old_by_key = {item.key: item for item in old_items}
+    new_keys = {item.key for item in new_items}
+    return (
+        [(item, old_by_key.get(item.key)) for item in new_items],
+        [item for item in old_items if item.key not in new_keys],
+    )
+
+
 def _label_diff(old: Scheme, new: Scheme) -> list[SchemeChange]:
     changes: list[SchemeChange] = []
-    old_labels = {label.key: label for label in old.span_labels}
-    new_labels = {label.key: label for label in new.span_labels}
-    for label in new.span_labels:
-        before = old_labels.get(label.key)
+    kept, removed = _paired(old.span_labels, new.span_labels)
+    for label, before in kept:
         if before is None:
             changes.append(SchemeChange(LABEL_ADDED, label.key, detail=label.name))
         elif before != label:
@@ -216,37 +224,30 @@ def _label_diff(old: Scheme, new: Scheme) -> list[SchemeChange]:
             changes.append(
                 SchemeChange(LABEL_CHANGED, label.key, detail=", ".join(fields))
             )
-    label_targets = tuple(new_labels)
-    for label in old.span_labels:
-        if label.key not in new_labels:
-            changes.append(
-                SchemeChange(
-                    LABEL_REMOVED,
-                    label.key,
-                    detail=label.name,
-                    migrate_targets=label_targets,
-                )
-            )
+    targets = new.span_label_keys
+    changes.extend(
+        SchemeChange(
+            LABEL_REMOVED, label.key, detail=label.name, migrate_targets=targets
+        )
+        for label in removed
+    )
     return changes
 
 
 def _questions_diff(old: Scheme, new: Scheme) -> list[SchemeChange]:
     changes: list[SchemeChange] = []
-    old_questions = {q.key: q for q in old.questions}
-    new_questions = {q.key: q for q in new.questions}
-    for question in new.questions:
-        before = old_questions.get(question.key)
+    kept, removed = _paired(old.questions, new.questions)
+    for question, before in kept:
         if before is None:
             changes.append(
                 SchemeChange(QUESTION_ADDED, question.key, detail=question.name)
             )
-            continue
-        changes.extend(_question_diff(before, question))
-    for question in old.questions:
-        if question.key not in new_questions:
-            changes.append(
-                SchemeChange(QUESTION_REMOVED, question.key, detail=question.name)
-            )
+        else:
+            changes.extend(_question_diff(before, question))
+    changes.extend(
+        SchemeChange(QUESTION_REMOVED, question.key, detail=question.name)
+        for question in removed
+    )
     return changes
 
 
@@ -268,34 +269,27 @@ def _question_diff(before: Question, after: Question) -> list[SchemeChange]:
     if before.multiple != after.multiple:
         kind = QUESTION_MADE_MULTIPLE if after.multiple else QUESTION_MADE_SINGLE
         changes.append(SchemeChange(kind, after.key, detail=after.name))
-    old_choices = {c.key: c for c in before.choices}
-    new_choices = {c.key: c for c in after.choices}
-    for choice in after.choices:
-        previous = old_choices.get(choice.key)
+    kept, removed = _paired(before.choices, after.choices)
+    for choice, previous in kept:
         if previous is None:
             changes.append(
                 SchemeChange(CHOICE_ADDED, after.key, choice.key, detail=choice.name)
             )
         elif previous.name != choice.name:
+            detail = f"{previous.name} → {choice.name}"
             changes.append(
-                SchemeChange(
-                    CHOICE_CHANGED,
-                    after.key,
-                    choice.key,
-                    detail=f"{previous.name} → {choice.name}",
-                )
+                SchemeChange(CHOICE_CHANGED, after.key, choice.key, detail=detail)
             )
-    for choice in before.choices:
-        if choice.key not in new_choices:
-            changes.append(
-                SchemeChange(
-                    CHOICE_REMOVED,
-                    after.key,
-                    choice.key,
-                    detail=choice.name,
-                    migrate_targets=after.choice_keys,
-                )
-            )
+    changes.extend(
+        SchemeChange(
+            CHOICE_REMOVED,
+            after.key,
+            choice.key,
+            detail=choice.name,
+            migrate_targets=after.choice_keys,
+        )
+        for choice in removed
+    )
     return changes
 
 

@@ -111,6 +111,25 @@ def _scores(hits_pred: int, n_pred: int, hits_gold: int, n_gold: int) -> dict:
     return {"precision": precision, "recall": recall, "f1": _f1(precision, recall)}
 
 
+Span = tuple[int, int, str]
+
+
+def _count_matches(
+    counts: dict[str, Counter], spans: list[Span], others: list[Span], side: str
+) -> None:
+    """Per label: ``n_<side>`` spans, how many match one of ``others`` exactly
+    (``exact_<side>``) and how many overlap one of the same label (``overlap_<side>``)."""
+    exact = set(others)
+    for start, end, label in spans:
+        c = counts[label]
+        c[f"n_{side}"] += 1
+        c[f"exact_{side}"] += (start, end, label) in exact
+        c[f"overlap_{side}"] += any(
+            o_label == label and start < o_end and o_start < end
+            for o_start, o_end, o_label in others
+        )
+
+
 def latest_pipeline_version(project: Project) -> tuple[str, str] | None:
     latest = (
         Prediction.objects.filter(article__project=project)
@@ -146,23 +165,8 @@ def preannotation_quality(
         predicted = [
             (s["start"], s["end"], s["label"]) for s in predictions[article_id]
         ]
-        gold_set, pred_set = set(gold), set(predicted)
-        for start, end, label in predicted:
-            c = counts[label]
-            c["n_pred"] += 1
-            c["exact_pred"] += (start, end, label) in gold_set
-            c["overlap_pred"] += any(
-                g_label == label and start < g_end and g_start < end
-                for g_start, g_end, g_label in gold
-            )
-        for start, end, label in gold:
-            c = counts[label]
-            c["n_gold"] += 1
-            c["exact_gold"] += (start, end, label) in pred_set
-            c["overlap_gold"] += any(
-                p_label == label and start < p_end and p_start < end
-                for p_start, p_end, p_label in predicted
-            )
+        _count_matches(counts, predicted, gold, "pred")
+        _count_matches(counts, gold, predicted, "gold")
     labels = {
         label: {
             "exact": _scores(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from annotations.errors import ConflictError
 from annotations.models import Project
 from annotations.selectors.projects import project_get_for_admin
+
+T = TypeVar("T")
 
 
 def admin_project(request: HttpRequest, slug: str) -> Project:
@@ -24,6 +30,20 @@ def error_messages(error: ValidationError) -> list[str]:
             for message in field_messages
         ]
     return list(error.messages)
+
+
+def attempt(write: Callable[[], T]) -> tuple[T | None, list[str]]:
+    """Run one service call; a refusal (ValidationError, ConflictError) as page lines.
+
+    Returns ``(result, [])`` on success and ``(None, errors)`` when refused, so
+    a page can show the errors in place next to what the admin typed.
+    """
+    try:
+        return write(), []
+    except ValidationError as error:
+        return None, error_messages(error)
+    except ConflictError as error:
+        return None, [error.message]
 
 
 def render_tab(

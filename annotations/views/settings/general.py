@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from annotations.models import Project
 from annotations.services import project_admin
-from annotations.views.settings.common import admin_project, error_messages, render_tab
+from annotations.views.settings.common import admin_project, attempt, render_tab
 
 
 def _current_values(project: Project) -> dict[str, Any]:
@@ -67,15 +66,14 @@ def settings_general(request: HttpRequest, slug: str) -> HttpResponse:
         values = _posted_values(request.POST)
         data, errors = _parse(values)
         if not errors:
-            try:
-                project_admin.project_patch(
+            _saved, errors = attempt(
+                lambda: project_admin.project_patch(
                     project=project, author=request.user, data=data
                 )
-            except ValidationError as error:
-                errors = error_messages(error)
-            else:
-                messages.success(request, _("Settings saved."))
-                return redirect("annotations:settings", slug=project.slug)
+            )
+        if not errors:
+            messages.success(request, _("Settings saved."))
+            return redirect("annotations:settings", slug=project.slug)
     return render_tab(
         request,
         "general.html",

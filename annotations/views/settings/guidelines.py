@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations.errors import ConflictError
 from annotations.guideline_text import guidelines_render
 from annotations.selectors.guidelines import (
     guideline_version_diff,
     guideline_version_list,
 )
 from annotations.services.guidelines import guideline_version_publish
-from annotations.views.settings.common import admin_project, error_messages, render_tab
+from annotations.views.settings.common import admin_project, attempt, render_tab
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,23 +37,18 @@ def guidelines_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         text = request.POST.get("text", "")
         changelog = request.POST.get("changelog", "").strip()
-        try:
-            version = guideline_version_publish(
+        version, errors = attempt(
+            lambda: guideline_version_publish(
                 project=project, author=request.user, text=text, changelog=changelog
             )
-        except ValidationError as error:
-            errors = error_messages(error)
-        except ConflictError as error:
-            errors = [error.message]
-        else:
-            if version is None:
-                errors = [_("Nothing changed since the current version.")]
-            else:
-                messages.success(
-                    request,
-                    _("Guidelines version %(n)s published.") % {"n": version.number},
-                )
-                return redirect("annotations:settings-guidelines", slug=project.slug)
+        )
+        if version is not None:
+            messages.success(
+                request,
+                _("Guidelines version %(n)s published.") % {"n": version.number},
+            )
+            return redirect("annotations:settings-guidelines", slug=project.slug)
+        errors = errors or [_("Nothing changed since the current version.")]
     return render_tab(
         request,
         "guidelines.html",

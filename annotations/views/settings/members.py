@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations.choices import Role
-from annotations.errors import ConflictError
 from annotations.selectors.members import member_get, member_list
 from annotations.services import project_admin
-from annotations.views.settings.common import admin_project, error_messages, render_tab
+from annotations.views.settings.common import admin_project, attempt, render_tab
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,17 +28,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     project = admin_project(request, slug)
     errors: list[str] = []
     if request.method == "POST":
-        try:
-            membership = project_admin.member_add(
+        membership, errors = attempt(
+            lambda: project_admin.member_add(
                 project=project,
                 username=request.POST.get("user", "").strip(),
                 role=request.POST.get("role", ""),
             )
-        except ValidationError as error:
-            errors = error_messages(error)
-        except ConflictError as error:
-            errors = [error.message]
-        else:
+        )
+        if membership is not None:
             messages.success(
                 request,
                 _("%(user)s added as %(role)s.")
@@ -68,25 +63,24 @@ def member_change(request: HttpRequest, slug: str, username: str) -> HttpRespons
     """
     project = admin_project(request, slug)
     user = member_get(project=project, username=username).user
-    user_still_admin = True
-    try:
-        if "remove" in request.POST:
-            project_admin.member_remove(project=project, user=user)
-            user_still_admin = False
-            messages.success(request, _("%(user)s removed.") % {"user": username})
-        else:
-            membership = project_admin.member_role_change(
+    if "remove" in request.POST:
+        _removed, errors = attempt(
+            lambda: project_admin.member_remove(project=project, user=user)
+        )
+        user_still_admin = bool(errors)  # refused: nothing changed
+        success = _("%(user)s removed.") % {"user": username}
+    else:
+        membership, errors = attempt(
+            lambda: project_admin.member_role_change(
                 project=project, user=user, role=request.POST.get("role", "")
             )
-            user_still_admin = membership.role == Role.ADMIN
-            messages.success(
-                request, _("Role of %(user)s changed.") % {"user": username}
-            )
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-    except ConflictError as error:
-        messages.error(request, error.message)
+        )
+        user_still_admin = membership is None or membership.role == Role.ADMIN
+        success = _("Role of %(user)s changed.") % {"user": username}
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, success)
     if user == request.user and not user_still_admin:
         return redirect("annotations:home")
     return redirect("annotations:settings-members", slug=project.slug)

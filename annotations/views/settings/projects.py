@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from annotations.services import project_admin
-from annotations.views.settings.common import admin_project, error_messages, render_tab
+from annotations.views.settings.common import admin_project, attempt, render_tab
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,13 +32,12 @@ def project_new(request: HttpRequest) -> HttpResponse:
             key: request.POST.get(key, "").strip()
             for key in ("slug", "name", "language", "description")
         }
-        try:
-            project = project_admin.project_create_from_template(
+        project, errors = attempt(
+            lambda: project_admin.project_create_from_template(
                 created_by=request.user, **values
             )
-        except ValidationError as error:
-            errors = error_messages(error)
-        else:
+        )
+        if project is not None:
             messages.success(request, _("Project created."))
             return redirect("annotations:settings", slug=project.slug)
     return render(
@@ -59,13 +58,12 @@ def project_clone(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         values = {key: request.POST.get(key, "").strip() for key in ("slug", "name")}
-        try:
-            clone = project_admin.project_clone(
+        clone, errors = attempt(
+            lambda: project_admin.project_clone(
                 source=project, created_by=request.user, **values
             )
-        except ValidationError as error:
-            errors = error_messages(error)
-        else:
+        )
+        if clone is not None:
             messages.success(request, _("Project cloned."))
             return redirect("annotations:settings", slug=clone.slug)
     return render_tab(

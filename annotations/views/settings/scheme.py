@@ -8,6 +8,7 @@ which publishes a new guideline version freezing the new scheme.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,8 +35,10 @@ from annotations.views.settings.scheme_form import (
 
 
 def _edit_page(
-    request: HttpRequest, project: Project, scheme: dict, errors: list[str]
+    request: HttpRequest, project: Project, scheme: Any, errors: list[str]
 ) -> HttpResponse:
+    """The editor showing ``scheme`` (what was submitted; empty when not an object)."""
+    scheme = scheme if isinstance(scheme, dict) else {}
     return render_tab(
         request,
         "scheme.html",
@@ -88,12 +91,7 @@ def scheme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         preview = scheme_change_preview(project=project, new_scheme=scheme)
     except ValidationError as error:
-        return _edit_page(
-            request,
-            project,
-            scheme if isinstance(scheme, dict) else {},
-            error_messages(error),
-        )
+        return _edit_page(request, project, scheme, error_messages(error))
     return _preview_page(request, project, preview, scheme)
 
 
@@ -133,12 +131,7 @@ def scheme_apply(request: HttpRequest, slug: str) -> HttpResponse:
             request, project, error.preview, scheme, error_messages(error), changelog
         )
     except ValidationError as error:
-        return _edit_page(
-            request,
-            project,
-            scheme if isinstance(scheme, dict) else {},
-            error_messages(error),
-        )
+        return _edit_page(request, project, scheme, error_messages(error))
     if result.version is None:
         messages.info(request, _("Nothing changed."))
     else:

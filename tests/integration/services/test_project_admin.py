@@ -177,18 +177,20 @@ def test_patch_changes_settings_and_scheme_together_or_not_at_all():
     )
     scheme = deepcopy(project.scheme)
     scheme["span_labels"] = [s for s in scheme["span_labels"] if s["key"] != "ORG"]
-    with pytest.raises(SchemeChangeBlocked):
-        project_admin.project_patch(
-            project=project, author=boss, data={"overlap": 5}, scheme=scheme
-        )
-    with pytest.raises(ValidationError):
-        project_admin.project_patch(
-            project=project,
-            author=boss,
-            data={"overlap": 0},
-            scheme=scheme,
-            scheme_actions={"label:ORG": "migrate:PERSON"},
-        )
+    migrate = {"label:ORG": "migrate:PERSON"}
+    refused = [
+        (SchemeChangeBlocked, {"overlap": 5}, None),  # no action for ORG in use
+        (ValidationError, {"overlap": 0}, migrate),  # settings invalid
+    ]
+    for error, data, actions in refused:
+        with pytest.raises(error):
+            project_admin.project_patch(
+                project=project,
+                author=boss,
+                data=data,
+                scheme=scheme,
+                scheme_actions=actions,
+            )
     project.refresh_from_db()
     assert project.overlap == 2
     assert project.guideline_versions.count() == 1
@@ -198,7 +200,7 @@ def test_patch_changes_settings_and_scheme_together_or_not_at_all():
         author=boss,
         data={"overlap": 5},
         scheme=scheme,
-        scheme_actions={"label:ORG": "migrate:PERSON"},
+        scheme_actions=migrate,
         changelog="ORG folded into PERSON",
     )
     project.refresh_from_db()

@@ -98,20 +98,13 @@ def test_json_keys_in_contract_order_and_the_round_trip_is_exact(report):
     data = report.to_dict()
     assert list(data) == CONTRACT_KEYS + EXTRA_KEYS
     assert data["computed_at"] == NOW.isoformat()
+    question_keys = "krippendorff_alpha fleiss_kappa percent_agreement level n_items"
     assert list(data["questions"]["sentiment"]) == [
-        "krippendorff_alpha",
-        "fleiss_kappa",
-        "percent_agreement",
-        "level",
-        "n_items",
+        *question_keys.split(),
         "n_annotators",
     ]
-    assert list(data["spans"]["ORG"]) == [
-        "pairwise_f1",
-        "pairwise_f1_overlap",
-        "n_items",
-        "token_alpha",
-    ]
+    span_keys = "pairwise_f1 pairwise_f1_overlap n_items token_alpha"
+    assert list(data["spans"]["ORG"]) == span_keys.split()
     assert data["summary"] == {
         "questions": {k: v["krippendorff_alpha"] for k, v in data["questions"].items()},
         "spans": {k: v["pairwise_f1"] for k, v in data["spans"].items()},

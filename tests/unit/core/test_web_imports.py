@@ -41,15 +41,8 @@ print(json.dumps({"callbacks": len(callbacks), "heavy": heavy}))
 
 def _probe() -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.test"}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    command = [sys.executable, "-c", PROBE]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
