@@ -3,13 +3,14 @@
 * ``POST /api/v1/projects/``: site staff only (403 otherwise); the creator
   becomes the project's admin. Body: the Project shape (``slug``, ``name``,
   ``language``, optional ``scheme`` (default: the financial-news template in the
-  project's language), ``guidelines`` (Markdown), ``overlap``,
+  project's language, which must then be ``de`` or ``en``), ``guidelines``
+  (Markdown), ``overlap``,
   ``allow_overlapping_spans``, ``description``, ``pipeline``).
 * ``PATCH /api/v1/projects/{id}/``: project admins. Settings fields plus
   ``scheme`` with optional ``scheme_actions`` and ``changelog``. A scheme
   change that would lose annotations without an action answers **409** with
   ``{"detail", "changes": [...], "blocking": [ids]}``, each change carrying
-  its counts and ``allowed_actions`` (see ``services/scheme_changes.py``).
+  its counts and ``allowed_actions`` (see ``annotations/scheme_diff.py``).
 * ``GET,POST /api/v1/projects/{id}/members/`` and
   ``PATCH,DELETE /api/v1/projects/{id}/members/{username}/``: project admins;
   shape ``{"user": username, "role": role}``.
