@@ -60,6 +60,7 @@ from annotations.models import (
     Project,
 )
 from annotations.scheme import Question, Scheme, SchemeError, parse_scheme
+from annotations.services.history import history_record_scheme_change
 from annotations.services.projects import guideline_publish
 
 LABEL_ADDED = "label_added"
@@ -484,6 +485,7 @@ def scheme_change_apply(
         GoldAnnotation.objects.filter(pk__in=touched_gold).update(
             version=F("version") + 1, updated_at=now
         )
+    history_record_scheme_change(touched_annotations, touched_gold, user=author)
     _follow_label_mapping(locked, preview)
 
     version = guideline_publish(
