@@ -18,6 +18,8 @@ from tests.factories_review import span, submit, team
 
 TEXT = "Siemens shares rose 5% after Deutsche Bank upgraded them to buy."
 
+# Pages as a role that may open them: home, project, annotate, review, dashboard,
+# settings, history and the API docs, plus the account pages and the admin.
 # Collects the violations a page reports; runs before any script of the page.
 LISTENER = """
 window.__cspViolations = [];
@@ -117,6 +119,8 @@ def pages(site) -> dict[str, list[str]]:
             f"/projects/{slug}/review/",
             f"/projects/{slug}/review/{reviewed}/",
             f"/projects/{slug}/dashboard/",
+            f"/projects/{slug}/history/",
+            f"/projects/{slug}/articles/{reviewed}/history/",
         ],
         "admin": [
             f"/projects/{slug}/",
@@ -129,6 +133,7 @@ def pages(site) -> dict[str, list[str]]:
             "/account/token/",
             "/api/v1/docs/",
             "/admin/",
+            "/admin/annotations/annotation/",
         ],
     }
 

@@ -203,3 +203,48 @@ def test_history_is_append_only_for_gold(project, article, members):
     first_record.refresh_from_db()
     assert keys(first_record.spans) == keys([span("Siemens")])
     assert GoldAnnotation.history.count() == 2
+
+
+def _form_data(form) -> dict:
+    """What a browser would post back for an unchanged (bound-ready) Django form."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = [str(v) for v in value]
+        else:
+            data[form.add_prefix(name)] = field.widget.format_value(value) or value
+    return data
+
+
+def test_admin_site_edit_of_gold_is_recorded(article, members):
+    from annotations.services.gold import gold_save
+
+    boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    gold = gold_save(
+        article=article,
+        reviewer=members[Role.REVIEWER],
+        spans=[span("Siemens")],
+        labels={},
+    )
+    client = Client()
+    client.force_login(boss)
+    url = f"/admin/annotations/goldannotation/{gold.pk}/change/"
+    page = client.get(url)
+    data = _form_data(page.context["adminform"].form)
+    data["note"] = "edited in the admin"
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_form_data(formset.management_form))
+        for form in formset.forms:
+            data.update(_form_data(form))
+            data[form.add_prefix("DELETE")] = "on"  # drop every span
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    *_, edited = entries(article.project, "gold")
+    assert edited.user == "boss"
+    assert edited.reason == "admin site"
+    assert keys(edited.spans_before) == keys([span("Siemens")])
+    assert edited.spans_after == []
