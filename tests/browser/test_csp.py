@@ -18,8 +18,6 @@ from tests.factories_review import span, submit, team
 
 TEXT = "Siemens shares rose 5% after Deutsche Bank upgraded them to buy."
 
-# Pages as a role that may open them: home, project, annotate, review, dashboard,
-# settings, history and the API docs, plus the account pages and the admin.
 # Collects the violations a page reports; runs before any script of the page.
 LISTENER = """
 window.__cspViolations = [];
@@ -105,6 +103,8 @@ def watch(browser, live_server):
 
 
 def pages(site) -> dict[str, list[str]]:
+    """Home, project, annotate, review, dashboard, settings, history, API docs, the
+    account pages and the admin, each as a role that may open it."""
     slug, reviewed, fresh = site["project"].slug, site["reviewed"].pk, site["fresh"].pk
     return {
         "anonymous": ["/accounts/login/", "/accounts/password/reset/"],
