@@ -4,6 +4,8 @@ Changes are made through the real doors (pages, API) so the acting user comes
 from the request, or through services where a task or command would call them.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 
@@ -14,20 +16,16 @@ from annotations.services.history import history_record
 from annotations.services.releases import release_create
 from annotations.services.scheme_changes import scheme_change_apply
 from tests.factories import ArticleFactory, UserFactory
+from tests.factories_review import span as span_in
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "Siemens shares rose 5% after Deutsche Bank upgraded them to buy."
+PLAIN_ARTICLE = SimpleNamespace(text=TEXT)  # offsets only; no database row
 
 
 def span(fragment, label="ORG"):
-    start = TEXT.index(fragment)
-    return {
-        "start": start,
-        "end": start + len(fragment),
-        "label": label,
-        "text": fragment,
-    }
+    return span_in(PLAIN_ARTICLE, fragment, label)
 
 
 def entries(project, kind, **match):

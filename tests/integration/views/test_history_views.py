@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from django.test import Client
 from annotations.choices import Role
 from annotations.services.gold import gold_save
 from tests.factories import ArticleFactory
+from tests.factories_review import span as span_in
 from tests.factories_review import submit
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +20,7 @@ TEXT = "Siemens <b>shares</b> rose after =HYPERLINK(evil) upgraded them."
 
 
 def span(fragment, label="ORG"):
-    start = TEXT.index(fragment)
-    return {
-        "start": start,
-        "end": start + len(fragment),
-        "label": label,
-        "text": fragment,
-    }
+    return span_in(SimpleNamespace(text=TEXT), fragment, label)
 
 
 @pytest.fixture
