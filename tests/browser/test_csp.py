@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.choices import Role
-from tests.browser.conftest import CHROMIUM, login
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, login
 from tests.factories import ArticleFactory, ProjectFactory
 from tests.factories_review import span, submit, team
 
@@ -217,3 +217,19 @@ def test_swagger_ui_renders_offline_under_the_policy(site, watch):
     browser.page.wait_for_selector(".swagger-ui .opblock")
     assert browser.page.locator(".swagger-ui .opblock").count() > 5
     assert browser.violations() == []
+
+
+def test_lockout_page_is_styled_and_clean(site, watch, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    browser = watch(None)
+    for _ in range(2):
+        browser.open("/accounts/login/")
+        browser.page.fill("#id_username", site["users"]["annotator"].username)
+        browser.page.fill("#id_password", "wrong")
+        browser.page.click("main form button[type=submit]")
+        browser.page.wait_for_load_state("networkidle")
+    assert browser.page.locator("[data-testid=locked-out]").is_visible()
+    assert browser.page.locator("header.topbar").is_visible()  # our layout
+    assert browser.violations() == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.page.screenshot(path=str(ARTIFACTS / "locked-out.png"), full_page=True)
