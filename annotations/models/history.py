@@ -47,7 +47,20 @@ def span_snapshot(
     return sorted(rows, key=lambda row: (row["start"], row["end"], row["label"]))
 
 
-class SpanHistoricalRecords(HistoricalRecords):
+class ModuleHistoricalRecords(HistoricalRecords):
+    """simple-history's records, with the history model in its model's own module.
+
+    For models in a package simple-history names the app ("annotations") as the
+    history model's module, where Django's shell cannot import it.
+    """
+
+    def create_history_model(self, model, inherited):
+        history_model = super().create_history_model(model, inherited)
+        history_model.__module__ = model.__module__
+        return history_model
+
+
+class SpanHistoricalRecords(ModuleHistoricalRecords):
     """History for a parent of spans: no record on save (the service writes it)."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from annotations.choices import Role
 from annotations.default_scheme import default_scheme
+from annotations.models.history import ModuleHistoricalRecords
 from annotations.scheme import Scheme, SchemeError, parse_scheme
 
 
@@ -90,7 +90,7 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = ModuleHistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -126,7 +126,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = ModuleHistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
-from annotations.models.history import release_history_user
+from annotations.models.history import (
+    ModuleHistoricalRecords,
+    release_history_user,
+)
 
 
 def release_file_path(instance: "ReleaseFile", filename: str) -> str:
@@ -28,7 +30,7 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(get_user=release_history_user)
+    history = ModuleHistoricalRecords(get_user=release_history_user)
 
     class Meta:
         ordering = ["project", "-number"]
