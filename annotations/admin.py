@@ -24,6 +24,7 @@ from annotations.models import (
     Prediction,
     Project,
 )
+from annotations.services.history import history_record
 from annotations.services.preannotation import pipeline_validate, preannotation_schedule
 
 
@@ -102,8 +103,16 @@ class AnnotationSpanInline(admin.TabularInline):
     extra = 0
 
 
+class SpanHistoryAdmin(admin.ModelAdmin):
+    """Admin edits of annotations and gold leave a history record, spans included."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        history_record(form.instance, user=request.user, reason="admin site")
+
+
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(SpanHistoryAdmin):
     list_display = ["id", "article", "annotator", "status", "version", "updated_at"]
     list_filter = ["status", "article__project"]
     raw_id_fields = ["article"]
@@ -116,7 +125,7 @@ class GoldSpanInline(admin.TabularInline):
 
 
 @admin.register(GoldAnnotation)
-class GoldAnnotationAdmin(admin.ModelAdmin):
+class GoldAnnotationAdmin(SpanHistoryAdmin):
     list_display = ["id", "article", "reviewer", "status", "updated_at"]
     raw_id_fields = ["article", "source_annotations"]
     inlines = [GoldSpanInline]

@@ -1,12 +1,14 @@
-"""API tokens: create and rotate a user's token (the account page and ``create_api_token``).
+"""Account writes outside Django's own auth views.
 
-One user has at most one token (``rest_framework.authtoken``). Rotating
-deletes the old key in the same transaction that creates the new one, so the
-old key stops working at once.
+API tokens (the account page and ``create_api_token``): one user has at most one
+token (``rest_framework.authtoken``); rotating deletes the old key in the same
+transaction that creates the new one, so the old key stops working at once.
+Login lockouts: wraps django-axes so the doors do not depend on its API.
 """
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -36,3 +38,13 @@ def api_token_issue(*, username: str, rotate: bool = False) -> Token:
         return api_token_rotate(user=user)
     token, _ = Token.objects.get_or_create(user=user)
     return token
+
+
+def login_lockout_clear(*, username: str) -> int:
+    """Forget the failed logins of ``username`` (a lockout ends at once).
+
+    Called after a successful password reset: whoever can read the account's
+    e-mail may log in again without waiting for the cool-off. Returns how many
+    recorded failures were dropped.
+    """
+    return axes_reset(username=username)

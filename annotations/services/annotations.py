@@ -14,6 +14,7 @@ from annotations.models import Annotation, AnnotationSpan, Article
 from annotations.offsets import SpanError, parse_spans
 from annotations.scheme import SchemeError, validate_answers
 from annotations.selectors import guideline_current
+from annotations.services.history import history_record
 from annotations.services.queue import assignment_record_status
 from annotations.services.versioning import version_check
 
@@ -119,5 +120,6 @@ def annotation_save(
         )
         for span, origin, attributes in clean_spans
     )
+    history_record(annotation, user=annotator)
     assignment_record_status(article=article, user=annotator, status=status)
     return annotation

@@ -47,6 +47,7 @@ from annotations.models import (
 from annotations.offsets import SpanError, parse_spans
 from annotations.scheme import SchemeError, validate_answers
 from annotations.selectors import guideline_current
+from annotations.services.history import history_record
 from annotations.services.versioning import version_check
 
 DEFAULT_CONSENSUS = {"question_threshold": 0.5, "span_min_annotators": 2}
@@ -327,6 +328,7 @@ def gold_save(
         GoldSpan(gold=gold, start=s.start, end=s.end, label=s.label, text=s.text)
         for s in clean_spans
     )
+    history_record(gold, user=reviewer)
     if source_annotations is None:
         source_annotations = Annotation.objects.filter(
             article=article, status=AnnotationStatus.SUBMITTED

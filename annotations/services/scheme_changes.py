@@ -53,6 +53,7 @@ from annotations.scheme_migration import (
     label_mapping_follow,
     labels_rewrite,
 )
+from annotations.services.history import history_record_scheme_change
 from annotations.services.projects import guideline_publish
 
 # --- counting --------------------------------------------------------------------
@@ -154,7 +155,7 @@ def scheme_change_apply(
     if preview.is_empty and (text is None or (current and current.text == text)):
         return SchemeChangeResult(version=None, changes=[])
 
-    merged = _migrate(locked, preview)
+    merged = _migrate(locked, preview, author=author)
     _follow_label_mapping(locked, preview)
 
     version = guideline_publish(
@@ -172,7 +173,7 @@ def scheme_change_apply(
     )
 
 
-def _migrate(project: Project, preview: SchemePreview) -> int:
+def _migrate(project: Project, preview: SchemePreview, *, author) -> int:
     """Rewrite the stored spans and answers; bump the touched rows' versions.
 
     Returns how many spans were merged into an existing twin.
@@ -198,6 +199,7 @@ def _migrate(project: Project, preview: SchemePreview) -> int:
         GoldAnnotation.objects.filter(pk__in=touched_gold).update(
             version=F("version") + 1, updated_at=now
         )
+    history_record_scheme_change(touched_annotations, touched_gold, user=author)
     return merged
 
 

@@ -7,6 +7,8 @@ back through the API and the gold export.
 
 import json
 
+from playwright.sync_api import expect
+
 from annotations.choices import GoldStatus, Role
 from annotations.models import GoldAnnotation
 from tests.factories import ArticleFactory, ProjectFactory
@@ -52,16 +54,10 @@ def test_reviewer_accepts_spans_into_gold_and_submits(page, screenshot):
         f'[data-span="{bank["start"]}-{bank["end"]}-ORG"][data-in-gold="true"]'
     )
     page.locator("[data-testid=use-answer-bias-biased]").click()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=gold-answer-bias]')"
-        ".textContent.includes('biased')"
-    )
+    expect(page.locator("[data-testid=gold-answer-bias]")).to_contain_text("biased")
     page.fill("[data-testid=gold-note]", "Deutsche Bank is an ORG too.")
     page.click("[data-testid=submit]")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=gold-status]')"
-        ".textContent.includes('Final')"
-    )
+    expect(page.locator("[data-testid=gold-status]")).to_contain_text("Final")
     screenshot("review-after")
 
     gold = GoldAnnotation.objects.get(article=article)
