@@ -30,7 +30,7 @@ from annotations.models import (
     Project,
 )
 from annotations.scheme import Scheme
-from annotations.selectors.access import project_list_for_user
+from annotations.selectors.access import guideline_current, project_list_for_user
 
 FINISHED = (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED)
 
@@ -138,6 +138,18 @@ def annotation_get_own(
 ) -> Annotation | None:
     """The caller's annotation of the article, or None."""
     return Annotation.objects.filter(article=article, annotator=user).first()
+
+
+def annotation_get_own_with_spans(
+    *, user: AbstractBaseUser, article: Article
+) -> Annotation | None:
+    """The caller's annotation with its spans, annotator and guideline (API shape)."""
+    return (
+        Annotation.objects.filter(article=article, annotator=user)
+        .select_related("guideline_version", "annotator")
+        .prefetch_related("spans")
+        .first()
+    )
 
 
 def annotation_span_dicts(*, annotation: Annotation | None) -> list[dict[str, Any]]:
@@ -282,9 +294,7 @@ def workspace_get(
     prediction = prediction_latest(article=article) if show else None
     text = article.text
     meta = article.meta if isinstance(article.meta, dict) else {}
-    guideline = (
-        GuidelineVersion.objects.filter(project=project).order_by("-number").first()
-    )
+    guideline = guideline_current(project=project)
     return Workspace(
         article=article,
         project=project,
@@ -313,6 +323,7 @@ __all__ = [
     "Progress",
     "Workspace",
     "annotation_get_own",
+    "annotation_get_own_with_spans",
     "annotation_span_dicts",
     "article_adjudicated",
     "prediction_latest",

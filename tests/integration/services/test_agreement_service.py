@@ -18,12 +18,12 @@ from annotations.selectors.agreement import (
     annotator_pseudonym,
 )
 from annotations.services import agreement as agreement_service
+from annotations.services.adjudication import gold_save
 from annotations.services.agreement import (
     agreement_current,
     agreement_for_viewer,
     agreement_snapshot_store,
 )
-from annotations.services.gold import gold_save
 from tests.factories import ArticleFactory, ProjectFactory
 from tests.factories_review import span, submit, team
 

@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 from annotations.choices import GoldStatus, Role
 from annotations.errors import ConflictError
 from annotations.models import GoldAnnotation
-from annotations.services.gold import (
-    consensus_for_article,
-    consensus_for_project,
+from annotations.services.adjudication import (
     gold_answer_set,
     gold_draft_prefill,
     gold_finish,
@@ -16,6 +14,7 @@ from annotations.services.gold import (
     gold_span_accept,
     gold_span_remove,
 )
+from annotations.services.gold import consensus_for_article, consensus_for_project
 from tests.factories import ArticleFactory, ProjectFactory
 from tests.factories_review import span, submit, team
 

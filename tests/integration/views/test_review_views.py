@@ -5,7 +5,7 @@ from django.test import Client
 
 from annotations.choices import GoldStatus, Role
 from annotations.models import GoldAnnotation
-from annotations.services.gold import gold_save
+from annotations.services.adjudication import gold_save
 from tests.factories import ArticleFactory
 from tests.factories_review import span, submit, team
 
