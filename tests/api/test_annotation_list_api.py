@@ -6,8 +6,7 @@ import pytest
 
 from annotations.choices import AnnotationStatus, Role
 from annotations.selectors.exports import annotator_pseudonym
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, span
+from tests.factories import TEXT, ArticleFactory, annotate, span
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ import pytest
 from annotations.choices import JobStatus, Role
 from annotations.models import Job
 from annotations.services.exports import export_job_run
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, span
+from tests.factories import TEXT, ArticleFactory, annotate, annotator, span
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,11 @@ import pytest
 
 from annotations.choices import Role
 from annotations.models import AnnotationSpan, Membership, Project
-from tests.factories import UserFactory
-from tests.factories_guide import TEXT, annotate, article, span
+from tests.factories import ArticleFactory, UserFactory, annotate, span
 
 pytestmark = pytest.mark.django_db
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 WHO = [*Role.values, "outsider", "anonymous"]
 ADMIN_ONLY = {
@@ -128,7 +129,12 @@ def test_create_project_with_own_scheme_is_validated(api_client):
 
 
 def test_patch_scheme_lossy_change_gives_409_with_counts(api_client, project, members):
-    annotate(article(project), members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")])
+    annotate(
+        ArticleFactory(project=project, text=TEXT),
+        members[Role.ANNOTATOR],
+        [span(TEXT, "Siemens", "ORG")],
+        status="draft",
+    )
     scheme = deepcopy(project.scheme)
     scheme["span_labels"] = [
         lab for lab in scheme["span_labels"] if lab["key"] != "ORG"

@@ -11,8 +11,14 @@ import pytest
 
 from annotations.choices import Role
 from annotations.models import Release
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, gold, span
+from tests.factories import (
+    TEXT,
+    ArticleFactory,
+    GoldAnnotationFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,11 +153,11 @@ def test_second_release_has_a_changelog_and_the_first_stays_the_same(
         for f in first["files"]
     }
     changed = articles[0]
-    gold(
-        changed,
-        members[Role.REVIEWER],
-        [span(TEXT, "Deutsche Bank", "ORG")],
-        {"sentiment": "neutral", "bias": "biased"},
+    GoldAnnotationFactory(
+        article=changed,
+        reviewer=members[Role.REVIEWER],
+        spans=[span(TEXT, "Deutsche Bank", "ORG")],
+        labels={"sentiment": "neutral", "bias": "biased"},
     )
     added = ArticleFactory(project=project, text=TEXT)
     annotate(

@@ -5,8 +5,7 @@ import pytest
 from annotations.choices import Role
 from annotations.models import Assignment, GoldAnnotation
 from annotations.selectors.agreement import annotator_pseudonym
-from tests.factories import ArticleFactory
-from tests.factories_review import span, submit, team
+from tests.factories import ArticleFactory, annotate, span, team
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +19,13 @@ def worked(project, members):
     for article, (a, b) in zip(
         articles, [("positive", "positive"), ("negative", "neutral")], strict=True
     ):
-        submit(
+        annotate(
             article,
             anna,
+            [span(article.text, "Siemens", "ORG")],
             {"sentiment": a, "bias": "biased"},
-            [span(article, "Siemens", "ORG")],
         )
-        submit(article, ben, {"sentiment": b, "bias": "non_biased"})
+        annotate(article, ben, labels={"sentiment": b, "bias": "non_biased"})
     return {"articles": articles, "anna": anna, "ben": ben}
 
 
@@ -105,7 +104,7 @@ def test_ml_engineers_see_pseudonyms_only(api_client, project, members, worked):
 
 def gold_body(article, **extra):
     return {
-        "spans": [span(article, "Deutsche Bank", "ORG")],
+        "spans": [span(article.text, "Deutsche Bank", "ORG")],
         "labels": {"sentiment": "positive", "bias": "biased"},
         "status": "submitted",
         **extra,
@@ -138,7 +137,7 @@ def test_gold_access(api_client, project, members, worked, role, post, get):
 
 def test_annotator_who_annotated_still_gets_403_for_gold(api_client, project, members):
     article = ArticleFactory(project=project, text=TEXT)
-    submit(article, members[Role.ANNOTATOR])
+    annotate(article, members[Role.ANNOTATOR])
     api_client.force_authenticate(members[Role.ANNOTATOR])
     url = f"/api/v1/articles/{article.pk}/gold/"
     assert api_client.get(url).status_code == 403
@@ -157,7 +156,7 @@ def test_gold_round_trip_with_optimistic_locking(api_client, project, members, w
     body = created.json()
     assert body["version"] == 1
     assert body["status"] == "draft"
-    assert body["spans"] == [span(article, "Deutsche Bank", "ORG")]
+    assert body["spans"] == [span(article.text, "Deutsche Bank", "ORG")]
     assert body["note"] == "n"
     assert api_client.post(url, gold_body(article), format="json").status_code == 409
     replaced = api_client.post(url, gold_body(article, version=1), format="json")

@@ -14,8 +14,16 @@ from annotations.services.guidelines import (
     label_sections,
 )
 from annotations.services.scheme_changes import SchemeChangeBlocked
-from tests.factories import ProjectFactory, UserFactory
-from tests.factories_guide import TEXT, annotate, annotator, article, span
+from tests.factories import (
+    ArticleFactory,
+    ProjectFactory,
+    UserFactory,
+    annotate,
+    annotator,
+    span,
+)
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 HOSTILE = """# Rules
 
@@ -100,8 +108,8 @@ def test_diff_is_escaped_and_marks_changes():
 def test_publish_then_annotations_remember_their_version():
     project = ProjectFactory()
     admin, anna = annotator(project, "boss", "admin"), annotator(project, "anna")
-    doc, other = article(project), article(project)
-    first = annotate(doc, anna, [span(TEXT, "Siemens", "ORG")])
+    doc, other = ArticleFactory.create_batch(2, project=project, text=TEXT)
+    first = annotate(doc, anna, [span(TEXT, "Siemens", "ORG")], status="draft")
     assert first.guideline_version.number == 1
 
     version = guideline_version_publish(
@@ -112,7 +120,7 @@ def test_publish_then_annotations_remember_their_version():
     assert GuidelineAcknowledgement.objects.filter(
         user=admin, guideline_version=version
     ).exists()
-    second = annotate(other, anna, [span(TEXT, "Siemens", "ORG")])
+    second = annotate(other, anna, [span(TEXT, "Siemens", "ORG")], status="draft")
     assert second.guideline_version.number == 2
     first.refresh_from_db()
     assert first.guideline_version.number == 1  # old work keeps its version
@@ -148,7 +156,12 @@ def test_publish_requires_text_and_changelog_and_change():
 def test_publish_with_a_lossy_scheme_is_refused():
     project = ProjectFactory()
     admin, anna = annotator(project, "boss", "admin"), annotator(project, "anna")
-    annotate(article(project), anna, [span(TEXT, "Siemens", "ORG")])
+    annotate(
+        ArticleFactory(project=project, text=TEXT),
+        anna,
+        [span(TEXT, "Siemens", "ORG")],
+        status="draft",
+    )
     scheme = dict(project.scheme)
     scheme["span_labels"] = [
         lab for lab in scheme["span_labels"] if lab["key"] != "ORG"

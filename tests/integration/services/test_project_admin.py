@@ -9,8 +9,13 @@ from annotations.errors import ConflictError
 from annotations.models import Membership
 from annotations.services import project_admin
 from annotations.services.guidelines import guideline_version_publish
-from tests.factories import ProjectFactory, UserFactory
-from tests.factories_guide import annotate, annotator, article
+from tests.factories import (
+    ArticleFactory,
+    ProjectFactory,
+    UserFactory,
+    annotate,
+    annotator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +49,11 @@ def test_clone_copies_scheme_guidelines_settings_not_articles():
     source = ProjectFactory(overlap=3)
     admin = annotator(source, "boss", Role.ADMIN)
     annotator(source, "anna")
-    annotate(article(source), Membership.objects.get(user__username="anna").user)
+    annotate(
+        ArticleFactory(project=source),
+        Membership.objects.get(user__username="anna").user,
+        status="draft",
+    )
     scheme = dict(source.scheme)
     scheme["span_labels"] = [
         *scheme["span_labels"],
