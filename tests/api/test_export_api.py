@@ -48,9 +48,8 @@ def body(response) -> bytes:
         ("anonymous", 401),
     ],
 )
-def test_export_permission_matrix(api_client, project, members, data, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_export_permission_matrix(login_as, api_client, project, data, who, status):
+    login_as(who)
     assert api_client.get(url(project, format="jsonl")).status_code == status
 
 

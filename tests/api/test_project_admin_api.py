@@ -23,20 +23,14 @@ ADMIN_ONLY = {
 }
 
 
-def as_(api_client, members, who):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
-    return api_client
-
-
 def expected(who, ok_status):
     status = ADMIN_ONLY[who]
     return ok_status if status == "ok" else status
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_patch_project_matrix(api_client, project, members, who):
-    response = as_(api_client, members, who).patch(
+def test_patch_project_matrix(login_as, project, who):
+    response = login_as(who).patch(
         f"/api/v1/projects/{project.pk}/", {"name": "Renamed"}, format="json"
     )
     assert response.status_code == expected(who, 200)
@@ -55,14 +49,12 @@ def test_patch_project_matrix(api_client, project, members, who):
     ],
 )
 @pytest.mark.parametrize("who", WHO)
-def test_admin_endpoint_matrix(
-    api_client, project, members, who, method, path, body, ok
-):
+def test_admin_endpoint_matrix(login_as, project, members, who, method, path, body, ok):
     UserFactory(username="newbie")
     url = f"/api/v1/projects/{project.pk}/" + path.format(
         annotator=members[Role.ANNOTATOR].username
     )
-    response = getattr(as_(api_client, members, who), method)(url, body, format="json")
+    response = getattr(login_as(who), method)(url, body, format="json")
     assert response.status_code == expected(who, ok)
 
 
@@ -77,10 +69,8 @@ def test_admin_endpoint_matrix(
         ("anonymous", 401),
     ],
 )
-def test_guideline_list_is_for_members(api_client, project, members, who, status):
-    response = as_(api_client, members, who).get(
-        f"/api/v1/projects/{project.pk}/guidelines/"
-    )
+def test_guideline_list_is_for_members(login_as, project, who, status):
+    response = login_as(who).get(f"/api/v1/projects/{project.pk}/guidelines/")
     assert response.status_code == status
     if status == 200:
         (item,) = response.json()["results"]
@@ -128,7 +118,7 @@ def test_create_project_with_own_scheme_is_validated(api_client):
     assert not Project.objects.filter(slug="x").exists()
 
 
-def test_patch_scheme_lossy_change_gives_409_with_counts(api_client, project, members):
+def test_patch_scheme_lossy_change_gives_409_with_counts(login_as, project, members):
     annotate(
         ArticleFactory(project=project, text=TEXT),
         members[Role.ANNOTATOR],
@@ -139,7 +129,7 @@ def test_patch_scheme_lossy_change_gives_409_with_counts(api_client, project, me
     scheme["span_labels"] = [
         lab for lab in scheme["span_labels"] if lab["key"] != "ORG"
     ]
-    client = as_(api_client, members, Role.ADMIN)
+    client = login_as(Role.ADMIN)
     url = f"/api/v1/projects/{project.pk}/"
     response = client.patch(url, {"scheme": scheme, "name": "Changed"}, format="json")
     assert response.status_code == 409
@@ -160,8 +150,8 @@ def test_patch_scheme_lossy_change_gives_409_with_counts(api_client, project, me
     assert AnnotationSpan.objects.get().label == "INSTRUMENT"
 
 
-def test_patch_label_mapping_validated(api_client, project, members):
-    client = as_(api_client, members, Role.ADMIN)
+def test_patch_label_mapping_validated(login_as, project):
+    client = login_as(Role.ADMIN)
     url = f"/api/v1/projects/{project.pk}/"
     bad = client.patch(url, {"label_mapping": {"GPE": "PLACE"}}, format="json")
     assert bad.status_code == 400
@@ -176,8 +166,8 @@ def test_patch_label_mapping_validated(api_client, project, members):
     assert good.json()["overlap"] == 3
 
 
-def test_members_shape_and_last_admin(api_client, project, members):
-    client = as_(api_client, members, Role.ADMIN)
+def test_members_shape_and_last_admin(login_as, project, members):
+    client = login_as(Role.ADMIN)
     base = f"/api/v1/projects/{project.pk}/members/"
     listed = client.get(base).json()["results"]
     assert {"user": members[Role.ADMIN].username, "role": "admin"} in [
@@ -206,8 +196,8 @@ def test_members_shape_and_last_admin(api_client, project, members):
     assert client.delete(f"{base}{members['outsider'].username}/").status_code == 404
 
 
-def test_publish_guidelines_shape(api_client, project, members):
-    client = as_(api_client, members, Role.ADMIN)
+def test_publish_guidelines_shape(login_as, project, members):
+    client = login_as(Role.ADMIN)
     url = f"/api/v1/projects/{project.pk}/guidelines/"
     response = client.post(
         url, {"text": "# Rules v2", "changelog": "Shorter"}, format="json"
@@ -226,8 +216,8 @@ def test_publish_guidelines_shape(api_client, project, members):
     assert [v["number"] for v in listed] == [2, 1]
 
 
-def test_schema_lists_admin_endpoints(api_client, members):
-    response = as_(api_client, members, Role.ADMIN).get(
+def test_schema_lists_admin_endpoints(login_as):
+    response = login_as(Role.ADMIN).get(
         "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
     )
     paths = response.json()["paths"]

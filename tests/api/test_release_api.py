@@ -76,9 +76,8 @@ def download(api_client, release_id, name):
         ("anonymous", 401),
     ],
 )
-def test_only_admins_cut_releases(api_client, project, members, articles, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_only_admins_cut_releases(login_as, api_client, project, articles, who, status):
+    login_as(who)
     assert cut(api_client, project).status_code == status
 
 
@@ -93,12 +92,9 @@ def test_only_admins_cut_releases(api_client, project, members, articles, who, s
         ("anonymous", 401),
     ],
 )
-def test_release_read_matrix(api_client, project, members, articles, who, status):
-    api_client.force_authenticate(members[Role.ADMIN])
-    release_id = cut(api_client, project).json()["id"]
-    api_client.force_authenticate(None)
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_release_read_matrix(login_as, api_client, project, articles, who, status):
+    release_id = cut(login_as(Role.ADMIN), project).json()["id"]
+    login_as(who)
     assert api_client.get(f"/api/v1/releases/{release_id}/").status_code == status
     response = api_client.get(f"/api/v1/releases/{release_id}/files/manifest.json")
     assert response.status_code == status
