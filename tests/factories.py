@@ -149,21 +149,29 @@ def _latest_guideline(project: Project):
     return project.guideline_versions.order_by("-number").first()
 
 
-class AnnotationFactory(factory.django.DjangoModelFactory):
+class _WorkFactory(factory.django.DjangoModelFactory):
+    """What annotations and gold share: the article's text hash, its latest guideline."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory)
+    text_sha256 = factory.LazyAttribute(lambda w: w.article.content_hash)
+    guideline_version = factory.LazyAttribute(
+        lambda w: _latest_guideline(w.article.project)
+    )
+
+
+class AnnotationFactory(_WorkFactory):
     """An annotation row as given (no validation); ``spans=[span dicts]`` adds spans."""
 
     class Meta:
         model = Annotation
-        skip_postgeneration_save = True
 
-    article = factory.SubFactory(ArticleFactory)
     annotator = factory.SubFactory(UserFactory)
     status = AnnotationStatus.SUBMITTED
     labels = factory.LazyFunction(lambda: dict(ANSWERS))
-    text_sha256 = factory.LazyAttribute(lambda a: a.article.content_hash)
-    guideline_version = factory.LazyAttribute(
-        lambda a: _latest_guideline(a.article.project)
-    )
 
     @factory.post_generation
     def spans(obj, create, extracted, **kwargs):
@@ -171,34 +179,15 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
             AnnotationSpanFactory(annotation=obj, **item)
 
 
-class AnnotationSpanFactory(factory.django.DjangoModelFactory):
-    """A span of an annotation; by default the article's first word, as ORG."""
-
-    class Meta:
-        model = AnnotationSpan
-
-    annotation = factory.SubFactory(AnnotationFactory)
-    start = 0
-    end = factory.LazyAttribute(lambda s: len(s.annotation.article.text.split()[0]))
-    label = "ORG"
-    text = factory.LazyAttribute(lambda s: s.annotation.article.text[s.start : s.end])
-
-
-class GoldAnnotationFactory(factory.django.DjangoModelFactory):
+class GoldAnnotationFactory(_WorkFactory):
     """Gold as given (no validation): final by default; ``spans=[span dicts]`` adds spans."""
 
     class Meta:
         model = GoldAnnotation
-        skip_postgeneration_save = True
 
-    article = factory.SubFactory(ArticleFactory)
     reviewer = factory.SubFactory(UserFactory)
     status = GoldStatus.FINAL
     labels = factory.LazyFunction(dict)
-    text_sha256 = factory.LazyAttribute(lambda g: g.article.content_hash)
-    guideline_version = factory.LazyAttribute(
-        lambda g: _latest_guideline(g.article.project)
-    )
 
     @factory.post_generation
     def spans(obj, create, extracted, **kwargs):
@@ -206,17 +195,36 @@ class GoldAnnotationFactory(factory.django.DjangoModelFactory):
             GoldSpanFactory(gold=obj, **item)
 
 
-class GoldSpanFactory(factory.django.DjangoModelFactory):
-    """A span of the gold; by default the article's first word, as ORG."""
+class _SpanFactory(factory.django.DjangoModelFactory):
+    """A span; by default the first word of the article text, as ORG."""
 
+    class Meta:
+        abstract = True
+
+    start = 0
+    end = factory.LazyAttribute(lambda s: len(s.article_text.split()[0]))
+    label = "ORG"
+    text = factory.LazyAttribute(lambda s: s.article_text[s.start : s.end])
+
+
+class AnnotationSpanFactory(_SpanFactory):
+    class Meta:
+        model = AnnotationSpan
+
+    class Params:
+        article_text = factory.SelfAttribute("annotation.article.text")
+
+    annotation = factory.SubFactory(AnnotationFactory)
+
+
+class GoldSpanFactory(_SpanFactory):
     class Meta:
         model = GoldSpan
 
+    class Params:
+        article_text = factory.SelfAttribute("gold.article.text")
+
     gold = factory.SubFactory(GoldAnnotationFactory)
-    start = 0
-    end = factory.LazyAttribute(lambda s: len(s.gold.article.text.split()[0]))
-    label = "ORG"
-    text = factory.LazyAttribute(lambda s: s.gold.article.text[s.start : s.end])
 
 
 class JobFactory(factory.django.DjangoModelFactory):

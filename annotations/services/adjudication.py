@@ -212,15 +212,15 @@ def gold_span_accept(
     article_lock(article)
     current = _current_or_prefill(article, version)
     text = article.text[start:end] if 0 <= start < end <= len(article.text) else ""
-    spans = [
-        s
-        for s in current["spans"]
-        if (s["start"], s["end"], s["label"]) != (start, end, label)
-    ]
+    spans = _without_span(current["spans"], (start, end, label))
     if not article.project.allow_overlapping_spans:
         spans = [s for s in spans if s["end"] <= start or end <= s["start"]]
     spans.append({"start": start, "end": end, "label": label, "text": text})
     return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
+
+
+def _without_span(spans: list[dict], key: tuple[int, int, str]) -> list[dict]:
+    return [s for s in spans if (s["start"], s["end"], s["label"]) != key]
 
 
 def _gold_edit_save(
@@ -250,11 +250,7 @@ def gold_span_remove(
     """Remove one span from the gold (creating the draft from the consensus if needed)."""
     article_lock(article)
     current = _current_or_prefill(article, version)
-    spans = [
-        s
-        for s in current["spans"]
-        if (s["start"], s["end"], s["label"]) != (start, end, label)
-    ]
+    spans = _without_span(current["spans"], (start, end, label))
     return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
 
 

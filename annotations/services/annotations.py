@@ -146,9 +146,10 @@ def annotation_save(
 
     The write under ``annotation_submit`` (doors call that one: it adds the
     claim and the adjudication freeze). Locks the article row first, so
-    concurrent first saves cannot both insert. ``version=None`` creates it (ConflictError if one exists); otherwise
-    ``version`` must equal the stored one (ConflictError when stale), and the
-    saved annotation gets ``version + 1``. Submitting checks that every required
+    concurrent first saves cannot both insert. ``version=None`` creates it
+    (ConflictError if one exists); otherwise ``version`` must equal the stored
+    one (ConflictError when stale), and the saved annotation gets
+    ``version + 1``. Submitting checks that every required
     question is answered. Spans and answers are validated against the project's
     scheme and the article's text; invalid input raises ValidationError and
     leaves the stored annotation as it was.

@@ -2,23 +2,14 @@
 
 import pytest
 
-from annotations.choices import JobStatus, Role
+from annotations.choices import JobStatus
 from tests.factories import JobFactory, UserFactory
+from tests.roles import MEMBERS_READ, role_matrix
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        (Role.ADMIN, 200),
-        (Role.REVIEWER, 200),
-        (Role.ANNOTATOR, 200),
-        (Role.ML_ENGINEER, 200),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
+@role_matrix(MEMBERS_READ)
 def test_job_detail_matrix(login_as, project, who, status):
     job = JobFactory(project=project, status=JobStatus.RUNNING, done=3, total=5)
     response = login_as(who).get(f"/api/v1/jobs/{job.pk}/")

@@ -7,12 +7,12 @@ import pytest
 from annotations.choices import Role
 from annotations.models import AnnotationSpan, Membership, Project
 from tests.factories import ArticleFactory, UserFactory, annotate, span
+from tests.roles import MEMBERS_READ, WHO, role_matrix
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
-WHO = [*Role.values, "outsider", "anonymous"]
 ADMIN_ONLY = {
     Role.ADMIN: "ok",
     Role.REVIEWER: 403,
@@ -58,17 +58,7 @@ def test_admin_endpoint_matrix(login_as, project, members, who, method, path, bo
     assert response.status_code == expected(who, ok)
 
 
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        (Role.ADMIN, 200),
-        (Role.REVIEWER, 200),
-        (Role.ANNOTATOR, 200),
-        (Role.ML_ENGINEER, 200),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
+@role_matrix(MEMBERS_READ)
 def test_guideline_list_is_for_members(login_as, project, who, status):
     response = login_as(who).get(f"/api/v1/projects/{project.pk}/guidelines/")
     assert response.status_code == status
@@ -119,11 +109,9 @@ def test_create_project_with_own_scheme_is_validated(api_client):
 
 
 def test_patch_scheme_lossy_change_gives_409_with_counts(login_as, project, members):
+    doc = ArticleFactory(project=project, text=TEXT)
     annotate(
-        ArticleFactory(project=project, text=TEXT),
-        members[Role.ANNOTATOR],
-        [span(TEXT, "Siemens", "ORG")],
-        status="draft",
+        doc, members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")], status="draft"
     )
     scheme = deepcopy(project.scheme)
     scheme["span_labels"] = [

@@ -7,39 +7,18 @@ from rest_framework.authtoken.models import Token
 from annotations.choices import Role
 from annotations.models import Assignment
 from tests.factories import ArticleFactory
+from tests.roles import MEMBERS_READ, role_matrix
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [*Role.values, "outsider", "anonymous"]
 
-
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        (Role.ADMIN, 200),
-        (Role.REVIEWER, 200),
-        (Role.ANNOTATOR, 200),
-        (Role.ML_ENGINEER, 200),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
+@role_matrix(MEMBERS_READ)
 def test_project_detail_matrix(login_as, project, who, status):
     response = login_as(who).get(f"/api/v1/projects/{project.pk}/")
     assert response.status_code == status
 
 
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        (Role.ADMIN, 200),
-        (Role.REVIEWER, 200),
-        (Role.ANNOTATOR, 200),
-        (Role.ML_ENGINEER, 200),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
+@role_matrix(MEMBERS_READ)
 def test_article_list_matrix(login_as, project, who, status):
     ArticleFactory(project=project)
     response = login_as(who).get(f"/api/v1/projects/{project.pk}/articles/")

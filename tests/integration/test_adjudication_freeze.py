@@ -53,6 +53,14 @@ def adjudicate(article, reviewer, status="submitted"):
     )
 
 
+def put_mine(api_client, article, **body):
+    return api_client.put(
+        f"/api/v1/articles/{article.pk}/my-annotation/",
+        {"spans": [], "labels": {}, **body},
+        format="json",
+    )
+
+
 def assert_untouched(article, annotator):
     annotation = Annotation.objects.get(article=article, annotator=annotator)
     assert annotation.version == 1
@@ -63,11 +71,7 @@ def assert_untouched(article, annotator):
 def test_api_put_is_refused_after_adjudication(api_client, article, annotator, members):
     adjudicate(article, members[Role.REVIEWER])
     api_client.force_authenticate(annotator)
-    response = api_client.put(
-        f"/api/v1/articles/{article.pk}/my-annotation/",
-        {"spans": [], "labels": {}, "version": 1},
-        format="json",
-    )
+    response = put_mine(api_client, article, version=1)
     assert response.status_code == 409
     assert "adjudicated" in response.json()["detail"]
     assert_untouched(article, annotator)
@@ -80,11 +84,7 @@ def test_api_put_cannot_create_an_annotation_after_adjudication(
     adjudicate(article, members[Role.REVIEWER])
     admin = members[Role.ADMIN]
     api_client.force_authenticate(admin)
-    response = api_client.put(
-        f"/api/v1/articles/{article.pk}/my-annotation/",
-        {"spans": [], "labels": {}},
-        format="json",
-    )
+    response = put_mine(api_client, article)
     assert response.status_code == 409
     assert not Annotation.objects.filter(article=article, annotator=admin).exists()
 
@@ -144,10 +144,6 @@ def test_a_gold_draft_freezes_too(article, annotator, members):
 def test_before_adjudication_the_same_put_succeeds(api_client, article, annotator):
     """The control: the refusals above come from the gold, not from the request."""
     api_client.force_authenticate(annotator)
-    response = api_client.put(
-        f"/api/v1/articles/{article.pk}/my-annotation/",
-        {"spans": [], "labels": {}, "version": 1},
-        format="json",
-    )
+    response = put_mine(api_client, article, version=1)
     assert response.status_code == 200
     assert response.json()["spans"] == []

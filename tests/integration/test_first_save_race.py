@@ -37,13 +37,13 @@ def member(project, role):
     return user
 
 
-def api_put(user, article):
+def api_call(method, user, url):
+    """A callable for ``race``: ``user`` sends BODY to ``url``; returns the status."""
+
     def send():
         client = APIClient()
         client.force_authenticate(user)
-        return client.put(
-            f"/api/v1/articles/{article.pk}/my-annotation/", BODY, format="json"
-        ).status_code
+        return getattr(client, method)(url, BODY, format="json").status_code
 
     return send
 
@@ -53,7 +53,8 @@ def api_put(user, article):
 def test_two_first_puts_give_one_201_and_one_409(round_, role):
     article = ArticleFactory()
     user = member(article.project, role)
-    results = race([api_put(user, article), api_put(user, article)])
+    url = f"/api/v1/articles/{article.pk}/my-annotation/"
+    results = race([api_call("put", user, url), api_call("put", user, url)])
     assert all(kind == "ok" for kind, _ in results), results
     assert sorted(status for _, status in results) == [201, 409]
     annotation = Annotation.objects.get(article=article, annotator=user)
@@ -94,22 +95,12 @@ def test_autosave_and_submit_at_once_save_once(round_):
     assert Annotation.objects.filter(article=article, annotator=user).count() == 1
 
 
-def gold_post(user, article):
-    def send():
-        client = APIClient()
-        client.force_authenticate(user)
-        return client.post(
-            f"/api/v1/articles/{article.pk}/gold/", BODY, format="json"
-        ).status_code
-
-    return send
-
-
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_two_first_gold_posts_give_one_201_and_one_409(round_):
     article = ArticleFactory()
     reviewer = member(article.project, Role.REVIEWER)
-    results = race([gold_post(reviewer, article), gold_post(reviewer, article)])
+    url = f"/api/v1/articles/{article.pk}/gold/"
+    results = race([api_call("post", reviewer, url), api_call("post", reviewer, url)])
     assert all(kind == "ok" for kind, _ in results), results
     assert sorted(status for _, status in results) == [201, 409]
     assert GoldAnnotation.objects.get(article=article).version == 1

@@ -105,11 +105,9 @@ def scheme_form(page: str) -> dict:
 
 
 def test_scheme_editor_rename_and_remove_with_migration(client, project, members):
+    doc = ArticleFactory(project=project, text=TEXT)
     annotate(
-        ArticleFactory(project=project, text=TEXT),
-        members[Role.ANNOTATOR],
-        [span(TEXT, "Siemens", "ORG")],
-        status="draft",
+        doc, members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")], status="draft"
     )
     client.force_login(members[Role.ADMIN])
     url = f"/projects/{project.slug}/settings/scheme/"
