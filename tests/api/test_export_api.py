@@ -90,6 +90,18 @@ def test_conll_and_labelstudio_formats(api_client, project, members, data):
     assert len(tasks) == 3
 
 
+def test_doccano_format_is_served(api_client, project, members, data):
+    """format=doccano (from the exporter registry) streams JSONL with [s, e, label]."""
+    api_client.force_authenticate(members[Role.REVIEWER])
+    response = api_client.get(url(project, format="doccano", source="annotations"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-annotations-doccano.jsonl"')
+    lines = [json.loads(line) for line in body(response).decode().splitlines()]
+    assert len(lines) == 6
+    start = TEXT.index("Siemens")
+    assert all([start, start + 7, "ORG"] in line["label"] for line in lines)
+
+
 def test_annotations_source_names_and_pseudonyms(api_client, project, members, data):
     api_client.force_authenticate(members[Role.REVIEWER])
     response = api_client.get(url(project, source="annotations"))

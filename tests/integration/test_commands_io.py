@@ -130,12 +130,12 @@ def test_export_dataset_writes_the_api_bytes(
             "--out",
             str(out),
         )
-    names_out = tmp_path / "ann.conll"
+    names_out = tmp_path / "ann.jsonl"
     call_command(
-        "export_dataset", "--project", project.slug, "--format", "conll",
+        "export_dataset", "--project", project.slug, "--format", "jsonl",
         "--out", str(names_out), "--source", "annotations", "--names",
     )  # fmt: skip
-    assert "# annotator: anna" in names_out.read_text("utf-8")
+    assert '"annotator":"anna"' in names_out.read_text("utf-8")
 
 
 @pytest.mark.parametrize(
