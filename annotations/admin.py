@@ -1,3 +1,12 @@
+"""The Django admin: raw access for site staff, with the project's pipeline checked on save.
+
+The admin's one action, "pre-annotate", calls ``preannotation_schedule``, the
+service the project page and the API use; the project form asks
+``pipeline_validate`` so an unusable pipeline is shown on the field. Loading
+this module does not import spaCy; looking a pipeline up (on save, or when
+the action runs) does, through ``annotations.nlp``.
+"""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -15,6 +24,7 @@ from annotations.models import (
     Prediction,
     Project,
 )
+from annotations.services.preannotation import pipeline_validate, preannotation_schedule
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,8 +41,6 @@ class ProjectAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            from annotations.services.preannotation import pipeline_validate
-
             candidate = Project(
                 **{
                     f: cleaned.get(f) for f in ("language", "pipeline", "label_mapping")
@@ -55,8 +63,6 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description="Pre-annotate all articles with the project's pipeline")
     def run_preannotation(self, request, queryset) -> None:
-        from annotations.services.preannotation import preannotation_schedule
-
         for project in queryset:
             try:
                 job = preannotation_schedule(project=project, created_by=request.user)

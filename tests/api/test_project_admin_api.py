@@ -6,7 +6,7 @@ import pytest
 
 from annotations.choices import Role
 from annotations.models import AnnotationSpan, Membership, Project
-from tests.factories import ArticleFactory, UserFactory, annotate, span
+from tests.factories import ArticleFactory, ProjectFactory, UserFactory, annotate, span
 from tests.roles import MEMBERS_READ, WHO, role_matrix
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,24 @@ def test_create_project_with_own_scheme_is_validated(api_client):
     response = api_client.post("/api/v1/projects/", bad, format="json")
     assert response.status_code == 400
     assert "scheme" in response.json()
+    assert not Project.objects.filter(slug="x").exists()
+
+
+def test_create_without_scheme_needs_a_template_language_as_on_the_page(api_client):
+    api_client.force_authenticate(UserFactory(is_staff=True))
+    body = {"slug": "fr", "name": "Actualités", "language": "fr"}
+    response = api_client.post("/api/v1/projects/", body, format="json")
+    assert response.status_code == 400
+    assert "Templates exist" in response.json()["language"][0]
+    body["scheme"] = ProjectFactory.build().scheme
+    assert api_client.post("/api/v1/projects/", body, format="json").status_code == 201
+
+
+def test_create_with_blank_guidelines_is_refused(api_client):
+    api_client.force_authenticate(UserFactory(is_staff=True))
+    body = {"slug": "x", "name": "X", "language": "en", "guidelines": " "}
+    response = api_client.post("/api/v1/projects/", body, format="json")
+    assert response.status_code == 400
     assert not Project.objects.filter(slug="x").exists()
 
 

@@ -226,7 +226,7 @@ def test_history_keeps_one_point_per_hour(project):
             now=base + timedelta(minutes=minutes),
         )
     history = agreement_history(project=project)
-    assert [h["summary"]["questions"]["sentiment"] for h in history] == [0.2, 0.3]
+    assert [h.summary.questions["sentiment"] for h in history] == [0.2, 0.3]
     assert AgreementSnapshot.objects.filter(project=project).count() == 2
 
 

@@ -7,14 +7,16 @@ from django.core.exceptions import ValidationError
 
 from annotations.models import Annotation, AnnotationSpan, GoldSpan
 from annotations.scheme import parse_scheme
-from annotations.services.scheme_changes import (
+from annotations.scheme_diff import (
     CHOICE_ADDED,
     LABEL_CHANGED,
     LABEL_REMOVED,
     SchemeChangeBlocked,
+    scheme_diff,
+)
+from annotations.services.scheme_changes import (
     scheme_change_apply,
     scheme_change_preview,
-    scheme_diff,
 )
 from tests.factories import (
     ArticleFactory,
