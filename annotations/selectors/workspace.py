@@ -1,9 +1,10 @@
 """Reads for the annotator's workspace: progress, the own annotation, suggestions.
 
-Imported by ``annotations.views.workspace``; imports models, the queue's slot
-rule and the pure ``offsets``/``scheme`` helpers. Blind by construction: the
-only annotation read here is the caller's own, and no figure counts other
-annotators' work on an article.
+Imported by ``annotations.views.workspace``, the my-annotation API and
+``services.annotations`` (``article_adjudicated``: the adjudication freeze);
+imports models, the access selectors and the pure ``scheme`` helpers. Blind
+by construction: the only annotation read here is the caller's own, and no
+figure counts other annotators' work on an article.
 """
 
 from __future__ import annotations
