@@ -11,8 +11,7 @@ import pytest
 from annotations.choices import JobStatus, Role
 from annotations.models import Job
 from annotations.services.exports import export_job_run
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, span
+from tests.factories import TEXT, ArticleFactory, annotate, annotator, span
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +48,8 @@ def body(response) -> bytes:
         ("anonymous", 401),
     ],
 )
-def test_export_permission_matrix(api_client, project, members, data, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_export_permission_matrix(login_as, api_client, project, data, who, status):
+    login_as(who)
     assert api_client.get(url(project, format="jsonl")).status_code == status
 
 

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from annotations.models import Annotation, Article
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, span
+from tests.factories import TEXT, ArticleFactory, annotate, annotator, span
 
 pytestmark = pytest.mark.django_db
 

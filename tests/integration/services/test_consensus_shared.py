@@ -5,8 +5,7 @@ import pytest
 from annotations.selectors.exports import ExportFilters, export_rows
 from annotations.services.exports import project_consensus
 from annotations.services.gold import consensus_for_article
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, span
+from tests.factories import TEXT, ArticleFactory, annotate, annotator, span
 
 pytestmark = pytest.mark.django_db
 

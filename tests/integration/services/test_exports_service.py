@@ -19,8 +19,15 @@ from annotations.services.exports import (
     export_iter,
     project_consensus,
 )
-from tests.factories import ArticleFactory, UserFactory
-from tests.factories_api import TEXT, annotate, annotator, gold, span
+from tests.factories import (
+    TEXT,
+    ArticleFactory,
+    GoldAnnotationFactory,
+    UserFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +99,11 @@ def test_gold_rows_prefer_final_gold_and_mark_consensus(project, members):
     with_gold = ArticleFactory(project=project, text=TEXT)
     annotate(with_gold, anna, [span(TEXT, "Siemens", "ORG")])
     annotate(with_gold, ben, [span(TEXT, "Siemens", "ORG")])
-    gold(
-        with_gold,
-        members["reviewer"],
-        [span(TEXT, "Deutsche Bank", "ORG")],
-        {"sentiment": "positive", "bias": "biased"},
+    GoldAnnotationFactory(
+        article=with_gold,
+        reviewer=members["reviewer"],
+        spans=[span(TEXT, "Deutsche Bank", "ORG")],
+        labels={"sentiment": "positive", "bias": "biased"},
     )
     agreed = ArticleFactory(project=project, text=TEXT)
     annotate(agreed, anna, [span(TEXT, "Siemens", "ORG"), span(TEXT, "5%", "PERCENT")])
@@ -126,11 +133,11 @@ def test_draft_gold_is_used_only_when_asked(project, members):
     article = ArticleFactory(project=project, text=TEXT)
     annotate(article, anna, [span(TEXT, "Siemens", "ORG")])
     annotate(article, ben, [span(TEXT, "Siemens", "ORG")])
-    gold(
-        article,
-        members["reviewer"],
-        [],
-        {"sentiment": "neutral"},
+    GoldAnnotationFactory(
+        article=article,
+        reviewer=members["reviewer"],
+        spans=[],
+        labels={"sentiment": "neutral"},
         status=GoldStatus.DRAFT,
     )
     consensus = project_consensus(project)

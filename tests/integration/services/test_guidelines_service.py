@@ -9,16 +9,24 @@ from annotations.services.guidelines import (
     guideline_acknowledge,
     guideline_version_publish,
 )
-from tests.factories import ProjectFactory, UserFactory
-from tests.factories_guide import TEXT, annotate, annotator, article, span
+from tests.factories import (
+    ArticleFactory,
+    ProjectFactory,
+    UserFactory,
+    annotate,
+    annotator,
+    span,
+)
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 
 @pytest.mark.django_db
 def test_publish_then_annotations_remember_their_version():
     project = ProjectFactory()
     admin, anna = annotator(project, "boss", "admin"), annotator(project, "anna")
-    doc, other = article(project), article(project)
-    first = annotate(doc, anna, [span(TEXT, "Siemens", "ORG")])
+    doc, other = ArticleFactory.create_batch(2, project=project, text=TEXT)
+    first = annotate(doc, anna, [span(TEXT, "Siemens", "ORG")], status="draft")
     assert first.guideline_version.number == 1
 
     version = guideline_version_publish(
@@ -29,7 +37,7 @@ def test_publish_then_annotations_remember_their_version():
     assert GuidelineAcknowledgement.objects.filter(
         user=admin, guideline_version=version
     ).exists()
-    second = annotate(other, anna, [span(TEXT, "Siemens", "ORG")])
+    second = annotate(other, anna, [span(TEXT, "Siemens", "ORG")], status="draft")
     assert second.guideline_version.number == 2
     first.refresh_from_db()
     assert first.guideline_version.number == 1  # old work keeps its version
@@ -65,7 +73,12 @@ def test_publish_requires_text_and_changelog_and_change():
 def test_publish_with_a_lossy_scheme_is_refused():
     project = ProjectFactory()
     admin, anna = annotator(project, "boss", "admin"), annotator(project, "anna")
-    annotate(article(project), anna, [span(TEXT, "Siemens", "ORG")])
+    annotate(
+        ArticleFactory(project=project, text=TEXT),
+        anna,
+        [span(TEXT, "Siemens", "ORG")],
+        status="draft",
+    )
     scheme = dict(project.scheme)
     scheme["span_labels"] = [
         lab for lab in scheme["span_labels"] if lab["key"] != "ORG"

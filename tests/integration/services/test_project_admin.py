@@ -12,10 +12,18 @@ from annotations.models import AnnotationSpan, Membership
 from annotations.scheme_diff import SchemeChangeBlocked
 from annotations.services import project_admin
 from annotations.services.guidelines import guideline_version_publish
-from tests.factories import ProjectFactory, UserFactory
-from tests.factories_guide import TEXT, annotate, annotator, article, span
+from tests.factories import (
+    ArticleFactory,
+    ProjectFactory,
+    UserFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -47,7 +55,11 @@ def test_clone_copies_scheme_guidelines_settings_not_articles():
     source = ProjectFactory(overlap=3)
     admin = annotator(source, "boss", Role.ADMIN)
     annotator(source, "anna")
-    annotate(article(source), Membership.objects.get(user__username="anna").user)
+    annotate(
+        ArticleFactory(project=source),
+        Membership.objects.get(user__username="anna").user,
+        status="draft",
+    )
     scheme = dict(source.scheme)
     scheme["span_labels"] = [
         *scheme["span_labels"],
@@ -172,9 +184,9 @@ def test_create_refuses_blank_guidelines_and_a_language_without_template():
 def test_patch_changes_settings_and_scheme_together_or_not_at_all():
     project = ProjectFactory()
     boss = annotator(project, "boss", Role.ADMIN)
-    annotate(
-        article(project), annotator(project, "anna"), [span(TEXT, "Siemens", "ORG")]
-    )
+    doc = ArticleFactory(project=project, text=TEXT)
+    anna = annotator(project, "anna")
+    annotate(doc, anna, [span(TEXT, "Siemens", "ORG")], status="draft")
     scheme = deepcopy(project.scheme)
     scheme["span_labels"] = [s for s in scheme["span_labels"] if s["key"] != "ORG"]
     migrate = {"label:ORG": "migrate:PERSON"}

@@ -8,10 +8,11 @@ import pytest
 from annotations.choices import Role
 from annotations.models import AnnotationSpan, GuidelineAcknowledgement, Project
 from annotations.services.guidelines import guideline_version_publish
-from tests.factories import UserFactory
-from tests.factories_guide import TEXT, annotate, article, span
+from tests.factories import ArticleFactory, UserFactory, annotate, span
 
 pytestmark = pytest.mark.django_db
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 PAGES = [
     ("get", "settings/"),
@@ -105,7 +106,10 @@ def scheme_form(page: str) -> dict:
 
 
 def test_scheme_editor_rename_and_remove_with_migration(client, project, members):
-    annotate(article(project), members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")])
+    doc = ArticleFactory(project=project, text=TEXT)
+    annotate(
+        doc, members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")], status="draft"
+    )
     client.force_login(members[Role.ADMIN])
     url = f"/projects/{project.slug}/settings/scheme/"
     data = scheme_form(client.get(url).content.decode())
@@ -153,7 +157,10 @@ def test_scheme_editor_rename_and_remove_with_migration(client, project, members
 
 
 def test_apply_with_an_unfit_action_shows_the_preview_again(client, project, members):
-    annotate(article(project), members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")])
+    doc = ArticleFactory(project=project, text=TEXT)
+    annotate(
+        doc, members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")], status="draft"
+    )
     client.force_login(members[Role.ADMIN])
     scheme = dict(project.scheme)
     scheme["span_labels"] = [s for s in scheme["span_labels"] if s["key"] != "ORG"]
