@@ -13,8 +13,9 @@ import pytest
 
 from annotations.choices import Role
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, login
-from tests.factories import ArticleFactory, ProjectFactory
-from tests.factories_review import span, submit, team
+from tests.factories import ArticleFactory, ProjectFactory, team
+from tests.factories import annotate as submit
+from tests.factories import span as span_in
 
 TEXT = "Siemens shares rose 5% after Deutsche Bank upgraded them to buy."
 
@@ -39,9 +40,11 @@ def site(db):
     reviewer = team(project, ["rev"], Role.REVIEWER)[0]
     anna, ben = team(project, ["anna", "ben"])
     reviewed = ArticleFactory(project=project, text=TEXT, title="Siemens upgrade")
-    siemens = span(reviewed, "Siemens", "ORG")
+    siemens = span_in(reviewed.text, "Siemens", "ORG")
     submit(reviewed, anna, spans=[siemens])
-    submit(reviewed, ben, spans=[siemens, span(reviewed, "Deutsche Bank", "ORG")])
+    submit(
+        reviewed, ben, spans=[siemens, span_in(reviewed.text, "Deutsche Bank", "ORG")]
+    )
     fresh = ArticleFactory(project=project, text=TEXT, title="Fresh")
     return {
         "project": project,

@@ -16,7 +16,7 @@ from annotations.services.history import history_record
 from annotations.services.releases import release_create
 from annotations.services.scheme_changes import scheme_change_apply
 from tests.factories import ArticleFactory, UserFactory
-from tests.factories_review import span as span_in
+from tests.factories import span as span_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ PLAIN_ARTICLE = SimpleNamespace(text=TEXT)  # offsets only; no database row
 
 
 def span(fragment, label="ORG"):
-    return span_in(PLAIN_ARTICLE, fragment, label)
+    return span_in(PLAIN_ARTICLE.text, fragment, label)
 
 
 def entries(project, kind, **match):
@@ -133,7 +133,7 @@ def test_gold_overwrite_records_whose_work_was_replaced(api_client, article, mem
 
 
 def test_a_deleted_annotation_keeps_its_last_spans(project, article, members):
-    from tests.factories_review import submit
+    from tests.factories import annotate as submit
 
     annotation = submit(article, members[Role.ANNOTATOR], spans=[span("Siemens")])
     Annotation.objects.get(pk=annotation.pk).delete()
@@ -155,7 +155,7 @@ def test_release_records_its_author_also_when_a_worker_made_it(project, members)
 
 
 def test_scheme_change_rewriting_spans_is_recorded(project, article, members):
-    from tests.factories_review import submit
+    from tests.factories import annotate as submit
 
     submit(article, members[Role.ANNOTATOR], spans=[span("Siemens")])
     scheme = Project.objects.get(pk=project.pk).scheme
@@ -175,7 +175,7 @@ def test_scheme_change_rewriting_spans_is_recorded(project, article, members):
 
 
 def test_records_outside_a_request_are_by_system(project, article, members):
-    from tests.factories_review import submit
+    from tests.factories import annotate as submit
 
     annotation = submit(article, members[Role.ANNOTATOR], spans=[span("Siemens")])
     record = history_record(annotation)
@@ -184,7 +184,7 @@ def test_records_outside_a_request_are_by_system(project, article, members):
 
 
 def test_history_is_append_only_for_gold(project, article, members):
-    from annotations.services.gold import gold_save
+    from annotations.services.adjudication import gold_save
 
     reviewer = members[Role.REVIEWER]
     gold = gold_save(
@@ -218,7 +218,7 @@ def _form_data(form) -> dict:
 
 
 def test_admin_site_edit_of_gold_is_recorded(article, members):
-    from annotations.services.gold import gold_save
+    from annotations.services.adjudication import gold_save
 
     boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
     gold = gold_save(

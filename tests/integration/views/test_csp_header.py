@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from annotations.choices import Role
-from tests.factories import ArticleFactory
-from tests.factories_review import span, submit, team
+from tests.factories import ArticleFactory, team
+from tests.factories import annotate as submit
+from tests.factories import span as span_in
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +50,8 @@ def test_api_answers_carry_the_policy_too(api_client, members):
 def reviewed(project, members):
     anna, ben = team(project, ["anna", "ben"])
     article = ArticleFactory(project=project, text=TEXT)
-    submit(article, anna, spans=[span(article, "Siemens", "ORG")])
-    submit(article, ben, spans=[span(article, "Siemens", "ORG")])
+    submit(article, anna, spans=[span_in(article.text, "Siemens", "ORG")])
+    submit(article, ben, spans=[span_in(article.text, "Siemens", "ORG")])
     return article
 
 

@@ -3,16 +3,15 @@
 import csv
 import io
 import json
-from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 
 from annotations.choices import Role
-from annotations.services.gold import gold_save
+from annotations.services.adjudication import gold_save
 from tests.factories import ArticleFactory
-from tests.factories_review import span as span_in
-from tests.factories_review import submit
+from tests.factories import annotate as submit
+from tests.factories import span as span_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ TEXT = "Siemens <b>shares</b> rose after =HYPERLINK(evil) upgraded them."
 
 
 def span(fragment, label="ORG"):
-    return span_in(SimpleNamespace(text=TEXT), fragment, label)
+    return span_in(TEXT, fragment, label)
 
 
 @pytest.fixture
