@@ -20,7 +20,8 @@ from annotations.api.serializers import (
 )
 from annotations.choices import Role
 from annotations.models import Annotation
-from annotations.selectors import exports as export_selectors
+from annotations.selectors.annotations import annotation_list_for_user
+from annotations.selectors.annotators import annotator_pseudonym
 from annotations.services.annotations import annotation_save
 from annotations.services.queue import assignment_claim
 
@@ -134,7 +135,7 @@ class ProjectAnnotationListApi(generics.ListAPIView):
             user=self.request.user, pk=self.kwargs["project_id"]
         )
         try:
-            queryset, self.names_visible = export_selectors.annotation_list_for_user(
+            queryset, self.names_visible = annotation_list_for_user(
                 user=self.request.user, project=self.project
             )
         except DjangoPermissionDenied as error:
@@ -155,6 +156,4 @@ class _Pseudonyms:
         self.project_id = project_id
 
     def get(self, user_id, default=""):
-        return export_selectors.annotator_pseudonym(
-            project_id=self.project_id, user_id=user_id
-        )
+        return annotator_pseudonym(project_id=self.project_id, user_id=user_id)

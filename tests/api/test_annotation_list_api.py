@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.choices import AnnotationStatus, Role
-from annotations.selectors.exports import annotator_pseudonym
+from annotations.selectors.annotators import annotator_pseudonym
 from tests.factories import ArticleFactory
 from tests.factories_api import TEXT, annotate, span
 

@@ -58,6 +58,7 @@ LEAF_MODULES = (
     "scheme_migration.py",
     "guideline_text.py",
     "offsets.py",
+    "consensus.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",
@@ -72,25 +73,16 @@ SIZE_EXEMPT = {"nlp/patterns.py", "default_scheme.py"}
 
 DOOR_PENDING = {
     "api/annotations.py",
-    "api/articles.py",
-    "api/releases.py",
     "api/review.py",
-    "management/commands/export_dataset.py",
-    "management/commands/import_articles.py",
     "views/review.py",
     "views/workspace.py",
 }
 MODULE_SIZE_PENDING = {
     "nlp/components.py",
-    "selectors/exports.py",
     "services/gold.py",
-    "services/importers.py",
 }
 FUNCTION_SIZE_PENDING = {
     "nlp/components.py::__call__",
-    "selectors/exports.py::_gold_rows",
-    "services/importers.py::import_apply",
-    "services/releases.py::release_create",
     "views/review.py::review_context",
 }
 
