@@ -6,6 +6,7 @@ mapper. No database access. The format is described in the package docstring.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from annotations.services.articles import ArticleImportError
@@ -67,18 +68,9 @@ def _annotations(
 ) -> list[str]:
     """Add the task's annotations (cancelled ones skipped); return problems."""
     problems: list[str] = []
-    for number, annotation in enumerate(task.get("annotations") or []):
-        if not isinstance(annotation, dict):
-            problems.append(f"annotations[{number}] must be an object")
-            continue
-        if annotation.get("was_cancelled"):
-            continue
-        spans, labels, problem = _results(
-            annotation.get("result", []), mapper, parsed, with_scores=False
-        )
-        if problem:
-            problems.append(f"annotations[{number}]: {problem}")
-            continue
+    for annotation, spans, labels in _entries(
+        task, "annotations", mapper, parsed, problems
+    ):
         parsed.annotations.append(
             ImportedAnnotation(
                 index=index,
@@ -95,16 +87,9 @@ def _predictions(
 ) -> list[str]:
     """Add the task's predictions (spans without a score take the prediction's)."""
     problems: list[str] = []
-    for number, prediction in enumerate(task.get("predictions") or []):
-        if not isinstance(prediction, dict):
-            problems.append(f"predictions[{number}] must be an object")
-            continue
-        spans, labels, problem = _results(
-            prediction.get("result", []), mapper, parsed, with_scores=True
-        )
-        if problem:
-            problems.append(f"predictions[{number}]: {problem}")
-            continue
+    for prediction, spans, labels in _entries(
+        task, "predictions", mapper, parsed, problems
+    ):
         default = prediction.get("score")
         for span in spans:
             if not isinstance(span.get("score"), int | float):
@@ -120,6 +105,33 @@ def _predictions(
             )
         )
     return problems
+
+
+def _entries(
+    task: dict[str, Any],
+    key: str,
+    mapper: LabelMapper,
+    parsed: ParsedImport,
+    problems: list[str],
+) -> Iterator[tuple[dict[str, Any], list[dict], dict[str, Any]]]:
+    """Each readable entry of ``task[key]`` with its spans and answers.
+
+    Entries that are not objects or whose results cannot be read are named in
+    ``problems``; cancelled annotations are skipped; predictions keep scores.
+    """
+    for number, entry in enumerate(task.get(key) or []):
+        if not isinstance(entry, dict):
+            problems.append(f"{key}[{number}] must be an object")
+            continue
+        if key == "annotations" and entry.get("was_cancelled"):
+            continue
+        spans, labels, problem = _results(
+            entry.get("result", []), mapper, parsed, with_scores=key == "predictions"
+        )
+        if problem:
+            problems.append(f"{key}[{number}]: {problem}")
+            continue
+        yield entry, spans, labels
 
 
 def _results(

@@ -84,34 +84,26 @@ def test_a_mapping_that_is_not_json_is_a_field_error():
     assert "label_mapping" in caught.value.message_dict
 
 
+def upload(project, body: bytes, *, content_type: str, fmt=None, max_items: int):
+    return import_upload(
+        project=project,
+        body=body,
+        content_type=content_type,
+        fmt=fmt,
+        label_mapping=None,
+        max_items=max_items,
+    )
+
+
 @pytest.mark.django_db
 def test_upload_counts_items_before_and_after_parsing(project):
     lines = "".join(json.dumps({"text": f"{TEXT} {i}"}) + "\n" for i in range(3))
+    jsonl = {"content_type": "application/x-ndjson", "fmt": "jsonl"}
     with pytest.raises(ImportTooLarge, match="3 items in one request; the limit is 2"):
-        import_upload(
-            project=project,
-            body=lines.encode(),
-            content_type="application/x-ndjson",
-            fmt="jsonl",
-            label_mapping=None,
-            max_items=2,
-        )
+        upload(project, lines.encode(), **jsonl, max_items=2)
+    two = json.dumps([{"text": "a"}, {"text": "b"}]).encode()
     with pytest.raises(ImportTooLarge, match="the limit is 1 per request"):
-        import_upload(
-            project=project,
-            body=json.dumps([{"text": "a"}, {"text": "b"}]).encode(),
-            content_type="application/json",
-            fmt=None,
-            label_mapping=None,
-            max_items=1,
-        )
+        upload(project, two, content_type="application/json", max_items=1)
     assert not Article.objects.filter(project=project).exists()
-    summary = import_upload(
-        project=project,
-        body=lines.encode(),
-        content_type="application/x-ndjson",
-        fmt="jsonl",
-        label_mapping=None,
-        max_items=3,
-    )
+    summary = upload(project, lines.encode(), **jsonl, max_items=3)
     assert summary.articles_created == 3
