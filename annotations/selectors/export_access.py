@@ -1,10 +1,10 @@
 """Who may export what: the one role policy for exports, releases and annotation lists.
 
-Imported by the other selectors (exports, releases, annotations) and the export
-services; imports the ``permissions`` predicates and the access selectors. Every
-door that hands out dataset rows asks ``export_access_check`` (or, for the
-annotation list, ``export_access``), so the page, the API and the jobs cannot
-drift apart.
+Imported by the API (``project_get_for_export``), the other selectors (exports,
+releases, annotations) and the export services; imports the ``permissions``
+predicates and the access selectors. Every door that hands out dataset rows asks
+``export_access_check`` (the annotation list asks ``export_access``), so the
+streamed export, export jobs, releases and the annotation list cannot drift apart.
 """
 
 from __future__ import annotations

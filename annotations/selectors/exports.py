@@ -1,9 +1,10 @@
 """What an export covers: its filters, the articles it touches, its scheme and settings.
 
 Imported by services (exports, releases, training), selectors (``export_rows``) and
-the API; imports the models, the ``exporters`` and ``consensus`` leaves and the
-access selectors. The rows themselves are built in ``selectors.export_rows``; who
-may export what is decided in ``selectors.export_access``.
+the API; imports the models, the ``exporters`` and ``consensus`` leaves, the access
+selectors and the export role policy. The rows themselves are built in
+``selectors.export_rows``; who may export what is decided in
+``selectors.export_access``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from annotations.choices import AnnotationStatus, GoldStatus, JobKind, JobStatus
 from annotations.consensus import ConsensusSettings
@@ -139,8 +141,6 @@ def export_job_file_get_for_user(*, user, job_id) -> Job:
     Http404 for jobs of other projects and jobs without a file, PermissionDenied for
     roles that cannot export, ConflictError (409) while the job is not done.
     """
-    from django.http import Http404
-
     job = job_get_for_user(user=user, job_id=job_id)
     if job.kind != JobKind.EXPORT or job.project_id is None:
         raise Http404("This job has no file.")
