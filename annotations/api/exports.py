@@ -20,8 +20,9 @@ EXPORT_PARAMETERS = [
     OpenApiParameter(
         "format",
         str,
-        enum=["jsonl", "spacy", "conll", "hf", "labelstudio"],
-        description="jsonl (default), spacy and hf (.tar.gz), conll, labelstudio.",
+        enum=list(ExportQuerySerializer().fields["format"].choices),
+        description="An exporter's format: jsonl (default); spacy and hf come as "
+        ".tar.gz archives.",
     ),
     OpenApiParameter(
         "source",

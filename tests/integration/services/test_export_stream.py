@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from annotations.choices import Role
+from annotations.exporters import REGISTRY
 from annotations.models import Job
 from annotations.selectors.access import project_get_for_user
 from annotations.selectors.exports import ExportFilters
@@ -27,7 +28,7 @@ from tests.factories_api import TEXT, annotate, annotator, gold, span
 pytestmark = pytest.mark.django_db
 
 APP = Path(__file__).resolve().parents[3] / "annotations"
-FORMATS = sorted(set(RELEASE_FORMATS.values()))
+FORMATS = sorted(REGISTRY)
 RELEASE_FILE = {fmt: name for name, fmt in RELEASE_FORMATS.items()}
 
 
@@ -91,14 +92,15 @@ def test_gold_export_is_the_same_on_every_door(
     api_client, project, members, data, tmp_path, fmt
 ):
     api = streamed(api_client, members[Role.ML_ENGINEER], project, format=fmt)
-    release = release_create(project=project)
-    stored = release.files.get(name=RELEASE_FILE[fmt])
-    with default_storage.open(stored.file.name, "rb") as handle:
-        released = handle.read()
     assert api
     assert by_job(project, fmt, ExportFilters()) == api
     assert by_command(project, fmt, tmp_path) == api
-    assert released == api
+    if fmt not in RELEASE_FILE:
+        return  # not one of the release's files
+    release = release_create(project=project)
+    stored = release.files.get(name=RELEASE_FILE[fmt])
+    with default_storage.open(stored.file.name, "rb") as handle:
+        assert handle.read() == api
     assert release.manifest["counts"]["adjudicated"] == 1
     assert release.manifest["counts"]["consensus"] == 3
 
@@ -116,8 +118,9 @@ def test_filtered_annotation_export_is_the_same_on_every_door(
         api_client, members[Role.ML_ENGINEER], project, format=fmt,
         source="annotations", status="submitted,draft", labels="PERCENT",
     )  # fmt: skip
-    assert b"annotator-" in api  # pseudonyms, not usernames
-    assert b"anna" not in api
+    assert b"anna" not in api  # pseudonyms (where the format names annotators)
+    if fmt == "jsonl":
+        assert b'"annotator":"annotator-' in api
     assert by_job(project, fmt, filters) == api
     command = by_command(
         project, fmt, tmp_path,
