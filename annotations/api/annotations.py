@@ -23,7 +23,8 @@ from annotations.api.serializers import (
     AnnotationSerializer,
 )
 from annotations.models import Annotation
-from annotations.selectors import exports as export_selectors
+from annotations.selectors.annotations import annotation_list_for_user
+from annotations.selectors.annotators import annotator_pseudonym
 from annotations.selectors.workspace import annotation_get_own_with_spans
 from annotations.services.annotations import AnnotationInput, annotation_submit
 
@@ -118,7 +119,7 @@ class ProjectAnnotationListApi(generics.ListAPIView):
             user=self.request.user, pk=self.kwargs["project_id"]
         )
         try:
-            queryset, self.names_visible = export_selectors.annotation_list_for_user(
+            queryset, self.names_visible = annotation_list_for_user(
                 user=self.request.user, project=self.project
             )
         except DjangoPermissionDenied as error:
@@ -139,6 +140,4 @@ class _Pseudonyms:
         self.project_id = project_id
 
     def get(self, user_id, default=""):
-        return export_selectors.annotator_pseudonym(
-            project_id=self.project_id, user_id=user_id
-        )
+        return annotator_pseudonym(project_id=self.project_id, user_id=user_id)

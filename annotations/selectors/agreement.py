@@ -43,7 +43,7 @@ from annotations.models import (
     GoldSpan,
     Project,
 )
-from annotations.selectors.exports import (
+from annotations.selectors.annotators import (
     annotator_pseudonym as exports_pseudonym,
 )
 
@@ -51,7 +51,7 @@ from annotations.selectors.exports import (
 def annotator_pseudonym(*, project_id: int, user_id: int) -> str:
     """A stable pseudonym of a user within one project.
 
-    The one definition lives in ``selectors.exports`` (the exports show the same
+    The one definition lives in ``selectors.annotators`` (the exports show the same
     pseudonyms); re-exported here for the agreement figures.
     """
     return exports_pseudonym(project_id=project_id, user_id=user_id)

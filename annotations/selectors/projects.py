@@ -1,9 +1,10 @@
-"""Reads behind the project list, the project page and the admin pages.
+"""Reads behind the project list, the project page, the admin pages and commands.
 
-Imported by views and the API; imports models, the access helpers and the role
-predicates. Like ``selectors.access``, a project of which the user is not a
-member answers Http404; ``project_get_for_admin`` adds a 403 for members in
-another role.
+Imported by views, the API and the management commands; imports models, the
+access helpers and the role predicates. Like ``selectors.access``, a project of
+which the user is not a member answers Http404; ``project_get_for_admin`` adds a
+403 for members in another role. ``project_get_by_slug`` has no membership check:
+a command runs with the server's own rights.
 """
 
 from __future__ import annotations
@@ -78,3 +79,11 @@ def project_overview(*, user: User, project: Project) -> ProjectOverview:
         articles=listed,
         guideline=guideline_current(project=project),
     )
+
+
+def project_get_by_slug(*, slug: str) -> Project:
+    """The project called ``slug`` for a command, or ``Project.DoesNotExist``."""
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        raise Project.DoesNotExist(f"No project with slug {slug!r}.")
+    return project

@@ -2,9 +2,11 @@
 
 The gold writes (the reviewer's adjudication) live in ``services.adjudication``.
 
-``consensus_for_article`` is the canonical automatic consensus; exports use it
-where no gold exists (``consensus_for_project`` for many articles at once) and
-the review page pre-fills the gold draft with it. Configured per project by
+``consensus_for_article`` applies the one consensus rule
+(``annotations.consensus.merge_annotations``) to an article's stored
+annotations; the review page pre-fills the gold draft with it and the review
+list uses ``consensus_for_project``. Exports apply the same rule to their rows
+in ``selectors.export_rows``. Configured per project by
 ``project.consensus``:
 
 - ``question_threshold`` (default 0.5): a single-choice answer wins when it is
@@ -21,7 +23,7 @@ the review page pre-fills the gold draft with it. Configured per project by
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +31,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from annotations.choices import AnnotationStatus
+from annotations.consensus import DEFAULT_CONSENSUS, merge_annotations
 from annotations.models import Annotation, AnnotationSpan, Article, Project
-
-DEFAULT_CONSENSUS = {"question_threshold": 0.5, "span_min_annotators": 2}
 
 
 @dataclass
@@ -100,80 +101,6 @@ def consensus_from_rows(
         for start, end, label in merged.spans
     ]
     return result
-
-
-@dataclass
-class MergedAnnotations:
-    labels: dict[str, Any]
-    support: dict[str, float]
-    spans: list[tuple[int, int, str]]
-    span_support: Counter
-
-
-def merge_annotations(
-    annotations: Iterable[tuple[dict, Iterable[tuple[int, int, str]]]],
-    *,
-    questions: Iterable[tuple[str, bool, Iterable[str]]],
-    question_threshold: float,
-    min_annotators: int,
-    allow_overlap: bool,
-) -> MergedAnnotations:
-    """The consensus rule itself, on plain data; gold pre-fill and exports both use it.
-
-    ``annotations`` are ``(labels, spans)`` pairs, ``questions`` are
-    ``(key, multiple, choice order)``. See the module docstring for the rule.
-    """
-    annotations = [(labels, set(spans)) for labels, spans in annotations]
-    merged = MergedAnnotations(labels={}, support={}, spans=[], span_support=Counter())
-    for key, multiple, choice_order in questions:
-        answers = [labels.get(key) for labels, _ in annotations]
-        answers = [a for a in answers if a not in (None, [])]
-        if not answers:
-            continue
-        if multiple:
-            counts = Counter(
-                c for a in answers for c in (a if isinstance(a, list) else [a])
-            )
-            order = [c for c in choice_order if c in counts] + sorted(
-                c for c in counts if c not in set(choice_order)
-            )
-            chosen = [
-                c
-                for c in order
-                if _passes(counts[c] / len(answers), question_threshold)
-            ]
-            if chosen:
-                merged.labels[key] = chosen
-            merged.support[key] = max(counts.values()) / len(answers)
-            continue
-        ranked = Counter(a for a in answers if not isinstance(a, list)).most_common()
-        if not ranked:
-            continue
-        top_value, top = ranked[0]
-        share = top / len(answers)
-        merged.support[key] = share
-        tied = len(ranked) > 1 and ranked[1][1] == top
-        if not tied and share >= question_threshold:
-            merged.labels[key] = top_value
-    for _, spans in annotations:
-        merged.span_support.update(spans)
-    kept = [s for s, count in merged.span_support.items() if count >= min_annotators]
-    if not allow_overlap:
-        kept = _without_overlaps(kept, merged.span_support)
-    merged.spans = sorted(kept)
-    return merged
-
-
-def _passes(share: float, threshold: float) -> bool:
-    return share >= threshold if threshold > 0.5 else share > threshold
-
-
-def _without_overlaps(spans: list[tuple], support: Counter) -> list[tuple]:
-    chosen: list[tuple] = []
-    for span in sorted(spans, key=lambda s: (-support[s], -(s[1] - s[0]), s[0], s[2])):
-        if all(span[1] <= other[0] or other[1] <= span[0] for other in chosen):
-            chosen.append(span)
-    return chosen
 
 
 def consensus_for_article(*, article: Article) -> Consensus:

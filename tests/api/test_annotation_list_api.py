@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.choices import AnnotationStatus, Role
-from annotations.selectors.exports import annotator_pseudonym
+from annotations.selectors.annotators import annotator_pseudonym
 from tests.factories import TEXT, ArticleFactory, annotate, span
 
 pytestmark = pytest.mark.django_db

@@ -200,3 +200,16 @@ def test_export_job_rerun_is_a_no_op(project, members, data):
     first = export_job_run(job_id=str(job.pk))
     assert export_job_run(job_id=str(job.pk)) == first
     assert Job.objects.get(pk=job.pk).status == JobStatus.DONE
+
+
+def test_schema_offers_every_registered_format(api_client, members):
+    """The export's documented ``format`` enum follows the exporter registry."""
+    from annotations.exporters import REGISTRY
+
+    api_client.force_authenticate(members[Role.ML_ENGINEER])
+    schema = api_client.get(
+        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+    export = schema["paths"]["/api/v1/projects/{project_id}/export/"]["get"]
+    (fmt,) = [p for p in export["parameters"] if p["name"] == "format"]
+    assert sorted(fmt["schema"]["enum"]) == sorted(REGISTRY)

@@ -9,7 +9,7 @@ import pytest
 from annotations.models import Annotation, Article
 from annotations.selectors.exports import ExportFilters
 from annotations.services.articles import ArticleImportError
-from annotations.services.exports import export_iter
+from annotations.services.exports import export_stream
 from annotations.services.importers import (
     ImportFormatError,
     detect_format,
@@ -115,7 +115,7 @@ def test_label_studio_round_trip_keeps_every_span(project):
     assert summary.ignored_results == 1
     exported = json.loads(
         b"".join(
-            export_iter(
+            export_stream(
                 project=project,
                 fmt="labelstudio",
                 filters=ExportFilters(
