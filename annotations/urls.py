@@ -1,6 +1,14 @@
 from django.urls import path
 
-from annotations.views import account, dashboard, feedback, projects, review, workspace
+from annotations.views import (
+    account,
+    dashboard,
+    feedback,
+    projects,
+    review,
+    review_queue,
+    workspace,
+)
 from annotations.views import guidelines as guideline_views
 from annotations.views import history as history_views
 from annotations.views import preannotation as preannotation_views
@@ -34,7 +42,7 @@ urlpatterns = [
         workspace.article_reopen,
         name="article-reopen",
     ),
-    path("projects/<slug:slug>/review/", review.review_list, name="review-list"),
+    path("projects/<slug:slug>/review/", review_queue.review_list, name="review-list"),
     path(
         "projects/<slug:slug>/review/<int:pk>/",
         review.review_article,

@@ -1,0 +1,247 @@
+"""The review queue: articles with submitted work, filtered, ordered and paginated.
+
+An article is in the queue once it has ``min_submitted`` submitted annotations
+(default 1, so a project whose overlap is never reached still has work to
+review). Filters: a span label some annotator used, an annotator who submitted,
+a question the annotators answered differently, disagreement yes/no, and the
+gold's state. Default order: articles without final gold first, then import
+order; ``order="disagreement"`` puts the highest disagreement score first
+(``annotations.agreement.disagreement``; articles without a score last).
+
+A fixed number of queries whatever the page or project size: when neither the
+order nor a filter needs the score, the database counts and slices the page and
+scores only its articles; otherwise the score of every candidate is computed
+from two value queries (answers, spans). Imported by ``views.review_queue``;
+imports models and the ``agreement`` leaf.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When
+
+from annotations.agreement.disagreement import (
+    ArticleDisagreement,
+    article_disagreements,
+)
+from annotations.choices import AnnotationStatus, GoldStatus
+from annotations.models import Annotation, AnnotationSpan, Article, Project
+
+PAGE_SIZE = 50
+ORDER_DISAGREEMENT = "disagreement"
+GOLD_OPEN = "open"
+GOLD_FINAL = "final"
+
+
+@dataclass(frozen=True)
+class ReviewQueueFilters:
+    """What the reviewer asked for (already validated by the page's form)."""
+
+    min_submitted: int = 1
+    label: str = ""
+    annotator: str = ""
+    question: str = ""
+    disagreement: str = ""  # "", "yes" (score > 0) or "no" (score 0)
+    gold: str = ""  # "", GOLD_OPEN (no final gold) or GOLD_FINAL
+    order: str = ""  # "" (open first) or ORDER_DISAGREEMENT
+    page: int = 1
+    per_page: int = PAGE_SIZE
+
+    @property
+    def needs_scores(self) -> bool:
+        """Whether every candidate must be scored (order or filter by the score)."""
+        return bool(
+            self.order == ORDER_DISAGREEMENT or self.disagreement or self.question
+        )
+
+
+@dataclass(frozen=True)
+class ReviewQueueItem:
+    article_id: int
+    title: str
+    submitted: int
+    gold_status: str | None
+    annotators: tuple[str, ...]
+    disagreement: ArticleDisagreement
+
+    @property
+    def score(self) -> float | None:
+        return self.disagreement.score
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """One page of the queue, how many match, and the annotators to filter by."""
+
+    items: list[ReviewQueueItem]
+    total: int
+    page: int
+    pages: int
+    annotators: list[str] = field(default_factory=list)
+    unknown_annotator: bool = False
+
+
+def review_queue(*, project: Project, filters: ReviewQueueFilters) -> ReviewQueue:
+    """The page ``filters.page`` of the project's review queue (see the module docstring)."""
+    annotators = _submitting_annotators(project)
+    if filters.annotator and filters.annotator not in annotators:
+        return ReviewQueue([], 0, 1, 1, annotators, unknown_annotator=True)
+    candidates = _candidates(project, filters)
+    if filters.needs_scores:
+        rows = list(candidates.values("pk", "title", "submitted", "gold__status"))
+        scores, names = _scores(project, candidates)
+        rows = [r for r in rows if _passes(_score(scores, r["pk"]), filters)]
+        if filters.order == ORDER_DISAGREEMENT:
+            rows.sort(key=lambda r: _by_disagreement(r, _score(scores, r["pk"])))
+        total = len(rows)
+        page = _clamp(filters, total)
+        start = (page - 1) * filters.per_page
+        rows = rows[start : start + filters.per_page]
+    else:
+        total = candidates.count()
+        page = _clamp(filters, total)
+        start = (page - 1) * filters.per_page
+        rows = list(
+            candidates.order_by("has_final_gold", "pk").values(
+                "pk", "title", "submitted", "gold__status"
+            )[start : start + filters.per_page]
+        )
+        scores, names = _scores(project, [r["pk"] for r in rows])
+    items = [
+        ReviewQueueItem(
+            article_id=row["pk"],
+            title=row["title"],
+            submitted=row["submitted"],
+            gold_status=row["gold__status"],
+            annotators=tuple(names.get(row["pk"], ())),
+            disagreement=_score(scores, row["pk"]),
+        )
+        for row in rows
+    ]
+    return ReviewQueue(items, total, page, _pages(filters, total), annotators)
+
+
+def _submitting_annotators(project: Project) -> list[str]:
+    username = f"annotator__{get_user_model().USERNAME_FIELD}"
+    return list(
+        Annotation.objects.filter(
+            article__project=project, status=AnnotationStatus.SUBMITTED
+        )
+        .order_by(username)
+        .values_list(username, flat=True)
+        .distinct()
+    )
+
+
+def _candidates(project: Project, filters: ReviewQueueFilters):
+    """Articles with enough submitted work that match the database-side filters."""
+    submitted = Q(annotations__status=AnnotationStatus.SUBMITTED)
+    articles = (
+        Article.objects.filter(project=project)
+        .annotate(
+            submitted=Count("annotations", filter=submitted),
+            has_final_gold=Case(
+                When(gold__status=GoldStatus.FINAL, then=1),
+                default=0,
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(submitted__gte=max(1, filters.min_submitted))
+        .order_by("has_final_gold", "pk")
+    )
+    if filters.label:
+        articles = articles.filter(
+            Exists(
+                AnnotationSpan.objects.filter(
+                    annotation__article=OuterRef("pk"),
+                    annotation__status=AnnotationStatus.SUBMITTED,
+                    label=filters.label,
+                )
+            )
+        )
+    if filters.annotator:
+        username = f"annotator__{get_user_model().USERNAME_FIELD}"
+        articles = articles.filter(
+            Exists(
+                Annotation.objects.filter(
+                    article=OuterRef("pk"),
+                    status=AnnotationStatus.SUBMITTED,
+                    **{username: filters.annotator},
+                )
+            )
+        )
+    if filters.gold == GOLD_FINAL:
+        articles = articles.filter(has_final_gold=1)
+    elif filters.gold == GOLD_OPEN:
+        articles = articles.filter(has_final_gold=0)
+    return articles
+
+
+def _scores(project: Project, articles) -> tuple[dict, dict[int, list[str]]]:
+    """Disagreement and annotator names of ``articles`` (ids or a queryset): two queries."""
+    if not isinstance(articles, list):
+        articles = articles.values("pk")
+    username = f"annotator__{get_user_model().USERNAME_FIELD}"
+    answers = (
+        Annotation.objects.filter(
+            article_id__in=articles, status=AnnotationStatus.SUBMITTED
+        )
+        .order_by("article_id", "pk")
+        .values_list("article_id", "annotator_id", username, "labels")
+    )
+    names: dict[int, list[str]] = {}
+    rows = []
+    for article_id, annotator_id, name, labels in answers:
+        names.setdefault(article_id, []).append(name)
+        rows.append((article_id, annotator_id, labels))
+    spans = AnnotationSpan.objects.filter(
+        annotation__article_id__in=articles,
+        annotation__status=AnnotationStatus.SUBMITTED,
+    ).values_list(
+        "annotation__article_id", "annotation__annotator_id", "start", "end", "label"
+    )
+    scheme = project.parsed_scheme
+    scores = article_disagreements(
+        rows,
+        spans.iterator(chunk_size=5000),
+        questions=[q.key for q in scheme.questions],
+        with_spans=bool(scheme.span_labels),
+    )
+    return scores, names
+
+
+def _score(scores: dict, article_id: int) -> ArticleDisagreement:
+    """The article's score; empty when its annotations went away between two queries."""
+    return scores.get(article_id) or ArticleDisagreement(n_annotations=0)
+
+
+def _passes(score: ArticleDisagreement, filters: ReviewQueueFilters) -> bool:
+    if filters.question and score.parts.get(filters.question, 0.0) <= 0:
+        return False
+    if filters.disagreement == "yes":
+        return (score.score or 0.0) > 0
+    if filters.disagreement == "no":
+        return score.score == 0
+    return True
+
+
+def _by_disagreement(row: dict, score: ArticleDisagreement) -> tuple:
+    value = score.score
+    return (
+        value is None,
+        -(value or 0.0),
+        row["gold__status"] == GoldStatus.FINAL,
+        row["pk"],
+    )
+
+
+def _pages(filters: ReviewQueueFilters, total: int) -> int:
+    return max(1, math.ceil(total / filters.per_page))
+
+
+def _clamp(filters: ReviewQueueFilters, total: int) -> int:
+    """The requested page, or the last one when the request points past the end."""
+    return min(max(1, filters.page), _pages(filters, total))
