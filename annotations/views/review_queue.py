@@ -37,6 +37,7 @@ from annotations.selectors.review_queue import (
 
 MAX_MIN_SUBMITTED = 50
 MAX_PAGE = 100_000
+PAGE_SIZE = 50
 
 
 class ReviewQueueForm(forms.Form):
@@ -104,6 +105,7 @@ class ReviewQueueForm(forms.Form):
             gold=data["gold"],
             order=data["order"],
             page=data["page"] or 1,
+            per_page=PAGE_SIZE,
         )
 
 
