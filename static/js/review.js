@@ -249,6 +249,6 @@
   document.addEventListener("htmx:responseError", (event) => {
     pending.key = null;
     const slot = document.getElementById("review-errors");
-    if (slot) report((slot.dataset.failed || "").replace("%(status)s", event.detail.xhr.status));
+    if (slot) report((slot.dataset.failed || "").replace("{status}", event.detail.xhr.status));
   });
 })();
