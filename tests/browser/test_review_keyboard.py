@@ -5,9 +5,17 @@ disagreement puts the most disputed first. Adjudication: j/k move between span
 rows, a accepts a span into gold, x takes one out, a digit relabels the focused
 gold span or adds the selected text, ? opens the shortcut overlay. Every step is
 checked against what the server stored.
+
+``NEWSROOM_DOC_IMAGES=1`` also copies the final screenshot to
+docs/img/adjudication.png (the picture in README and docs/adjudication.md): the
+picture is refreshed on purpose, never as a side effect of a test run.
 """
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -16,6 +24,7 @@ from annotations.models import GoldAnnotation
 from tests.browser.test_adjudication import login
 from tests.factories import ArticleFactory, ProjectFactory, annotate, span, team
 
+DOCS_IMG = Path(__file__).resolve().parent.parent.parent / "docs" / "img"
 TEXT = "Siemens shares rose 5% after Deutsche Bank upgraded them to buy."
 AGREED = {"sentiment": "positive", "bias": "non_biased"}
 
@@ -171,4 +180,7 @@ def test_adjudication_by_keyboard(page, screenshot):
         page.locator(f'[data-span="{start}-{start + 4}-INSTRUMENT"]')
     ).to_have_attribute("data-in-gold", "true")
     assert (start, start + 4, "INSTRUMENT") in gold_spans(article)
-    screenshot("review-keyboard")
+    page.locator('[data-span="0-7-ORG"]').focus()
+    shot = screenshot("review-keyboard")
+    if os.environ.get("NEWSROOM_DOC_IMAGES"):
+        shutil.copy(shot, DOCS_IMG / "adjudication.png")
