@@ -5,6 +5,9 @@ import os
 from celery import Celery
 from celery.signals import worker_process_init
 
+from newsroom import broker
+
+broker.register()  # the embedded default broker, newsroom-fs://
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.local")
 
 app = Celery("newsroom")

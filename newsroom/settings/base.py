@@ -170,33 +170,28 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ---------------------------------------------------------------------
-# With REDIS_URL: Redis as broker and result store. Without: kombu's filesystem
-# transport and Celery's file result backend under var/celery/, which need no
+# With REDIS_URL: Redis as broker and result store. Without: our embedded broker
+# (newsroom/broker.py: kombu's filesystem transport with atomic publish, claims
+# until ack and a dead-letter folder) under var/celery/broker/, which needs no
 # server. Either way a real worker process consumes the queue; the running app
-# never executes tasks eagerly.
+# never executes tasks eagerly. Job state lives in the Job table, so task
+# results are not stored anywhere.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "newsroom-fs://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_DATA_DIR / "queue"),
-        "data_folder_out": str(CELERY_DATA_DIR / "queue"),
-        "control_folder": str(CELERY_DATA_DIR / "control"),
-        "processed_folder": str(CELERY_DATA_DIR / "processed"),
-        "store_processed": False,
+        "folder": str(CELERY_DATA_DIR / "broker"),
         # The folder is polled; kombu's default of 1 s would idle the worker
         # between chunks of a pre-annotation job.
         "polling_interval": 0.05,
     }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
