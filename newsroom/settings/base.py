@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.DatabaseErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,7 +80,10 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"
     ),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASE_IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if DATABASE_IS_SQLITE:
+    # Django's backend plus a clock on the write lock (newsroom/db/base.py).
+    DATABASES["default"]["ENGINE"] = "newsroom.db"
     # SQLite creates the file but not its folder (var/ on a fresh clone).
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -90,6 +94,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Transactions holding SQLite's write lock longer than this are logged;
+# NEWSROOM_TRANSACTION_TRACE=path also writes every one as a JSON line.
+NEWSROOM_SLOW_TRANSACTION_MS = env.int("SLOW_TRANSACTION_MS", default=500)
+NEWSROOM_TRANSACTION_TRACE = env.str("NEWSROOM_TRANSACTION_TRACE", default="")
+# "database is locked" this soon after a request began is retried once
+# (newsroom/middleware.py); later, after the 30 s busy wait, it is a 503.
+NEWSROOM_LOCKED_RETRY_WITHIN_S = 10.0
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
