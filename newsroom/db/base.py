@@ -35,14 +35,32 @@ def transaction_origin() -> str:
     frame = sys._getframe(1)
     service = ours = None
     while frame is not None:
-        path = frame.f_code.co_filename.replace(os.sep, "/")
-        if "/annotations/" in path and "/site-packages/" not in path:
-            name = f"{path.rpartition('/annotations/')[2]}:{frame.f_code.co_name}"
+        name = _frame_name(frame)
+        if name is not None:
             ours = name
-            if path.rpartition("/annotations/")[2].startswith("services/"):
+            if name.startswith("services/"):
                 service = name
         frame = frame.f_back
     return service or ours or "outside annotations"
+
+
+def _frame_name(frame) -> str | None:
+    """``services/x.py:function`` for a frame of our code, else None.
+
+    ``@transaction.atomic`` on a function opens and closes the transaction in
+    the decorator's ``inner`` frame, outside the function's own: that frame is
+    named after the function it wraps.
+    """
+    path = frame.f_code.co_filename.replace(os.sep, "/")
+    if "/annotations/" in path and "/site-packages/" not in path:
+        return f"{path.rpartition('/annotations/')[2]}:{frame.f_code.co_name}"
+    if frame.f_code.co_name == "inner" and path.endswith("contextlib.py"):
+        func = frame.f_locals.get("func")
+        module = getattr(func, "__module__", "") or ""
+        if module.startswith("annotations."):
+            file = module.removeprefix("annotations.").replace(".", "/")
+            return f"{file}.py:{func.__qualname__}"
+    return None
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

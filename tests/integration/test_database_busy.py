@@ -107,3 +107,24 @@ def test_transaction_origin_names_the_outermost_service():
         fake.__code__ = fake.__code__.replace(co_filename=jobs.__file__)
     assert outer_service() == "services/jobs.py:outer_service"
     assert transaction_origin() == "outside annotations"
+
+
+def test_transaction_origin_sees_through_the_atomic_decorator():
+    """@transaction.atomic commits in the decorator's frame, after the function returned."""
+    import contextlib
+
+    seen = []
+
+    class Probe(contextlib.ContextDecorator):  # what Atomic is, as a decorator
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            seen.append(transaction_origin())
+
+    def import_apply():
+        pass
+
+    import_apply.__module__ = "annotations.services.importers"
+    Probe()(import_apply)()
+    assert seen == ["services/importers.py:" + import_apply.__qualname__]
