@@ -340,6 +340,11 @@ class Transport(filesystem.Transport):
     driver_type = "filesystem"
     driver_name = TRANSPORT_ALIAS
 
+    @property
+    def default_connection_params(self):
+        """No host: a folder needs none (and kombu stops warning about it)."""
+        return {"port": self.default_port}
+
 
 def register() -> None:
     """Make ``newsroom-fs://`` known to kombu (idempotent)."""

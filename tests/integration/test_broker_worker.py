@@ -17,6 +17,7 @@ from celery import Celery
 
 from annotations.choices import JobKind, JobStatus
 from annotations.services.jobs import job_create
+from tests.integration.test_worker import wait_for_job
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,16 +69,6 @@ def send(folder: Path, task: str, *args) -> None:
     app.send_task(task, args=list(args), queue="celery")
 
 
-def wait_for(job, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in {JobStatus.DONE, JobStatus.FAILED}:
-            return job
-        time.sleep(0.1)
-    pytest.fail(f"job still {job.status}")
-
-
 def test_garbage_and_unknown_tasks_are_dead_lettered_and_the_worker_goes_on(
     embedded_worker,
 ):
@@ -89,7 +80,7 @@ def test_garbage_and_unknown_tasks_are_dead_lettered_and_the_worker_goes_on(
     job = job_create(kind=JobKind.HEALTH_CHECK)
     send(folder, "annotations.health_check", str(job.pk))
 
-    assert wait_for(job).status == JobStatus.DONE
+    assert wait_for_job(job, timeout=30).status == JobStatus.DONE
     assert process.poll() is None, "the worker died"
     dead = sorted(p.name for p in (folder / "dead").glob("*.msg"))
     assert len(dead) == 3
