@@ -63,6 +63,7 @@ def embedded_worker(tmp_path, django_db_blocker):
 def send(folder: Path, task: str, *args) -> None:
     app = Celery(
         "sender",
+        set_as_current=False,  # shared tasks elsewhere keep the project's app
         broker="newsroom-fs://",
         broker_transport_options={"folder": str(folder)},
     )
