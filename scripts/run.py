@@ -68,6 +68,9 @@ def programs(args, env: dict) -> list[Program]:
             "--bind", bind, "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--timeout", "60",
             "--graceful-timeout", "10", "--keep-alive", "5",
+            # Load Django (and spaCy, which the services import) once, then fork:
+            # workers start in a blink and share the memory.
+            "--preload",
         ]  # fmt: skip
         if os.environ.get("WEB_ACCESS_LOG"):
             web += ["--access-logfile", "-"]
