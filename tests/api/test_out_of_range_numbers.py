@@ -65,7 +65,12 @@ def test_a_huge_number_in_a_body_is_400_not_500(admin_client, project):
         format="json",
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "A number in the request is out of range."}
+    # SQLite overflows (the middleware answers); PostgreSQL compares as numeric
+    # and the view reports the unknown article.
+    assert response.json() in (
+        {"detail": "A number in the request is out of range."},
+        {"article_ids": [f"Not articles of this project: [{HUGE}]"]},
+    )
 
 
 def test_a_page_with_a_huge_article_id_is_404(client, project, members):
