@@ -1,3 +1,12 @@
+"""The Django admin: raw access for site staff, with the project's pipeline checked on save.
+
+The admin's one action, "pre-annotate", calls ``preannotation_schedule``, the
+service the project page and the API use; the project form asks
+``pipeline_validate`` so an unusable pipeline is shown on the field. Loading
+this module does not import spaCy; looking a pipeline up (on save, or when
+the action runs) does, through ``annotations.nlp``.
+"""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -15,6 +24,8 @@ from annotations.models import (
     Prediction,
     Project,
 )
+from annotations.services.history import history_record
+from annotations.services.preannotation import pipeline_validate, preannotation_schedule
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,8 +42,6 @@ class ProjectAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            from annotations.services.preannotation import pipeline_validate
-
             candidate = Project(
                 **{
                     f: cleaned.get(f) for f in ("language", "pipeline", "label_mapping")
@@ -55,8 +64,6 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description="Pre-annotate all articles with the project's pipeline")
     def run_preannotation(self, request, queryset) -> None:
-        from annotations.services.preannotation import preannotation_schedule
-
         for project in queryset:
             try:
                 job = preannotation_schedule(project=project, created_by=request.user)
@@ -96,8 +103,16 @@ class AnnotationSpanInline(admin.TabularInline):
     extra = 0
 
 
+class SpanHistoryAdmin(admin.ModelAdmin):
+    """Admin edits of annotations and gold leave a history record, spans included."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        history_record(form.instance, user=request.user, reason="admin site")
+
+
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(SpanHistoryAdmin):
     list_display = ["id", "article", "annotator", "status", "version", "updated_at"]
     list_filter = ["status", "article__project"]
     raw_id_fields = ["article"]
@@ -110,7 +125,7 @@ class GoldSpanInline(admin.TabularInline):
 
 
 @admin.register(GoldAnnotation)
-class GoldAnnotationAdmin(admin.ModelAdmin):
+class GoldAnnotationAdmin(SpanHistoryAdmin):
     list_display = ["id", "article", "reviewer", "status", "updated_at"]
     raw_id_fields = ["article", "source_annotations"]
     inlines = [GoldSpanInline]

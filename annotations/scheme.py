@@ -171,84 +171,93 @@ def parse_scheme(data: Any) -> Scheme:
     labels: list[SpanLabel] = []
     seen_shortcuts: set[str] = set()
     for index, raw in enumerate(raw_labels):
-        field = f"span_labels[{index}]"
-        if not isinstance(raw, dict):
-            add(field, "Must be an object.")
-            continue
-        key = raw.get("key")
-        if not isinstance(key, str) or not KEY_PATTERN.match(key):
-            add(
-                field,
-                f"Invalid key {key!r}: letters, digits and _ only, starting with a letter.",
-            )
-            continue
-        color = raw.get("color") or "#888888"
-        if not isinstance(color, str) or not COLOR_PATTERN.match(color):
-            add(field, f"Invalid color {color!r}: use #rrggbb.")
-        shortcut = str(raw.get("shortcut") or "")
-        if shortcut and shortcut not in SHORTCUTS:
-            add(field, f"Invalid shortcut {shortcut!r}: use a single digit.")
-        elif shortcut and shortcut in seen_shortcuts:
-            add(field, f"Shortcut {shortcut!r} is used by another label.")
-        if shortcut:
-            seen_shortcuts.add(shortcut)
-        labels.append(
-            SpanLabel(
-                key=key,
-                name=str(raw.get("name") or key),
-                description=str(raw.get("description") or ""),
-                color=color if isinstance(color, str) else "#888888",
-                shortcut=shortcut,
-                examples=_parse_examples(raw.get("examples"), field, add),
-            )
-        )
+        label = _parse_label(raw, f"span_labels[{index}]", seen_shortcuts, add)
+        if label is not None:
+            labels.append(label)
     _check_unique((label.key for label in labels), "span_labels", add)
 
     questions: list[Question] = []
     for index, raw in enumerate(raw_questions):
-        field = f"questions[{index}]"
-        if not isinstance(raw, dict):
-            add(field, "Must be an object.")
-            continue
-        key = raw.get("key")
-        if not isinstance(key, str) or not KEY_PATTERN.match(key):
-            add(
-                field,
-                f"Invalid key {key!r}: letters, digits and _ only, starting with a letter.",
-            )
-            continue
-        level = raw.get("level", "nominal")
-        if level not in LEVELS:
-            add(field, f"Invalid level {level!r}: use one of {', '.join(LEVELS)}.")
-        raw_choices = raw.get("choices")
-        if not isinstance(raw_choices, list) or len(raw_choices) < 2:
-            add(field, "Needs a list of at least two choices.")
-            raw_choices = []
-        choices = []
-        for choice in raw_choices:
-            choice_key = choice.get("key") if isinstance(choice, dict) else None
-            if not isinstance(choice_key, str) or not KEY_PATTERN.match(choice_key):
-                add(field, f"Invalid choice key {choice_key!r}.")
-                continue
-            choices.append(
-                Choice(key=choice_key, name=str(choice.get("name") or choice_key))
-            )
-        _check_unique((c.key for c in choices), field, add)
-        questions.append(
-            Question(
-                key=key,
-                name=str(raw.get("name") or key),
-                level=level if level in LEVELS else "nominal",
-                multiple=bool(raw.get("multiple", False)),
-                required=bool(raw.get("required", False)),
-                choices=tuple(choices),
-            )
-        )
+        question = _parse_question(raw, f"questions[{index}]", add)
+        if question is not None:
+            questions.append(question)
     _check_unique((q.key for q in questions), "questions", add)
 
     if errors:
         raise SchemeError(errors)
     return Scheme(span_labels=tuple(labels), questions=tuple(questions))
+
+
+def _parse_key(raw: Any, field: str, add) -> str | None:
+    """The entry's key, or None (with the error added) when the entry is unusable."""
+    if not isinstance(raw, dict):
+        add(field, "Must be an object.")
+        return None
+    key = raw.get("key")
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        add(
+            field,
+            f"Invalid key {key!r}: letters, digits and _ only, starting with a letter.",
+        )
+        return None
+    return key
+
+
+def _parse_label(
+    raw: Any, field: str, seen_shortcuts: set[str], add
+) -> SpanLabel | None:
+    key = _parse_key(raw, field, add)
+    if key is None:
+        return None
+    color = raw.get("color") or "#888888"
+    if not isinstance(color, str) or not COLOR_PATTERN.match(color):
+        add(field, f"Invalid color {color!r}: use #rrggbb.")
+    shortcut = str(raw.get("shortcut") or "")
+    if shortcut and shortcut not in SHORTCUTS:
+        add(field, f"Invalid shortcut {shortcut!r}: use a single digit.")
+    elif shortcut and shortcut in seen_shortcuts:
+        add(field, f"Shortcut {shortcut!r} is used by another label.")
+    if shortcut:
+        seen_shortcuts.add(shortcut)
+    return SpanLabel(
+        key=key,
+        name=str(raw.get("name") or key),
+        description=str(raw.get("description") or ""),
+        color=color if isinstance(color, str) else "#888888",
+        shortcut=shortcut,
+        examples=_parse_examples(raw.get("examples"), field, add),
+    )
+
+
+def _parse_question(raw: Any, field: str, add) -> Question | None:
+    key = _parse_key(raw, field, add)
+    if key is None:
+        return None
+    level = raw.get("level", "nominal")
+    if level not in LEVELS:
+        add(field, f"Invalid level {level!r}: use one of {', '.join(LEVELS)}.")
+    raw_choices = raw.get("choices")
+    if not isinstance(raw_choices, list) or len(raw_choices) < 2:
+        add(field, "Needs a list of at least two choices.")
+        raw_choices = []
+    choices = []
+    for choice in raw_choices:
+        choice_key = choice.get("key") if isinstance(choice, dict) else None
+        if not isinstance(choice_key, str) or not KEY_PATTERN.match(choice_key):
+            add(field, f"Invalid choice key {choice_key!r}.")
+            continue
+        choices.append(
+            Choice(key=choice_key, name=str(choice.get("name") or choice_key))
+        )
+    _check_unique((c.key for c in choices), field, add)
+    return Question(
+        key=key,
+        name=str(raw.get("name") or key),
+        level=level if level in LEVELS else "nominal",
+        multiple=bool(raw.get("multiple", False)),
+        required=bool(raw.get("required", False)),
+        choices=tuple(choices),
+    )
 
 
 def _check_unique(keys, field: str, add) -> None:

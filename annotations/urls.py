@@ -2,6 +2,7 @@ from django.urls import path
 
 from annotations.views import account, dashboard, feedback, projects, review, workspace
 from annotations.views import guidelines as guideline_views
+from annotations.views import history as history_views
 from annotations.views import preannotation as preannotation_views
 from annotations.views import settings as settings_views
 
@@ -111,6 +112,19 @@ urlpatterns = [
         "projects/<slug:slug>/guidelines/acknowledge/",
         guideline_views.guidelines_acknowledge,
         name="guidelines-acknowledge",
+    ),
+    path(
+        "projects/<slug:slug>/history/", history_views.project_history, name="history"
+    ),
+    path(
+        "projects/<slug:slug>/history/export/",
+        history_views.project_history_export,
+        name="history-export",
+    ),
+    path(
+        "projects/<slug:slug>/articles/<id:pk>/history/",
+        history_views.article_history,
+        name="article-history",
     ),
     path("account/token/", account.api_token, name="account-token"),
     path(

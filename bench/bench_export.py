@@ -5,7 +5,7 @@ all questions answered, no adjudicated gold, so ``source=gold`` exercises the
 automatic consensus (the heaviest read: three annotations per article).
 
 For each format a fresh child process runs the export exactly as the API streams it
-(``services.exports.export_iter``) into a byte counter, and reports articles/s and
+(``services.exports.export_stream``) into a byte counter, and reports articles/s and
 its peak RSS (``ru_maxrss``) together with the RSS before the export (Django and
 spaCy loaded). The "library" column is the same exporter over prebuilt ``ExportRow``
 objects in memory (no database): the ceiling the database path can reach; the ratio
@@ -130,12 +130,13 @@ def child(mode: str, fmt: str, project_id: int, source: str, n: int) -> dict:
     django.setup()
     from annotations.exporters import get_exporter, iter_export
     from annotations.models import Project
-    from annotations.selectors.exports import ExportFilters, export_rows, export_scheme
-    from annotations.services.exports import (
-        export_iter,
-        project_consensus,
-        split_options,
+    from annotations.selectors.export_rows import export_rows
+    from annotations.selectors.exports import (
+        ExportFilters,
+        export_scheme,
+        export_split_options,
     )
+    from annotations.services.exports import export_stream
 
     get_exporter(fmt)  # import the format's module (spaCy) before measuring
     import spacy
@@ -147,26 +148,20 @@ def child(mode: str, fmt: str, project_id: int, source: str, n: int) -> dict:
     size = 0
     if mode == "db":
         start = time.perf_counter()
-        for chunk in export_iter(
+        for chunk in export_stream(
             project=project, fmt=fmt, filters=filters, names_visible=False
         ):
             size += len(chunk)
         seconds = time.perf_counter() - start
     else:
-        rows = list(
-            export_rows(
-                project=project,
-                filters=filters,
-                consensus=project_consensus(project),
-            )
-        )
+        rows = list(export_rows(project=project, filters=filters))
         before = rss_mb()
         start = time.perf_counter()
         for chunk in iter_export(
             get_exporter(fmt),
             rows,
             scheme=export_scheme(project=project),
-            **split_options(project),
+            **export_split_options(project),
         ):
             size += len(chunk)
         seconds = time.perf_counter() - start

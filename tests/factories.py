@@ -1,12 +1,27 @@
-"""factory_boy factories. Projects go through the real service so they carry a guideline version."""
+"""factory_boy factories and the small helpers every test shares.
+
+Projects go through the real service so they carry a guideline version; so do
+annotations made with ``annotate``. The factories for annotations, spans, gold
+and jobs write rows as given.
+"""
 
 import inspect
 
 import factory
 from django.contrib.auth import get_user_model
 
-from annotations.choices import Role
-from annotations.models import Article, Membership, Project
+from annotations.choices import AnnotationStatus, GoldStatus, JobKind, JobStatus, Role
+from annotations.models import (
+    Annotation,
+    AnnotationSpan,
+    Article,
+    GoldAnnotation,
+    GoldSpan,
+    Job,
+    Membership,
+    Project,
+)
+from annotations.services.annotations import annotation_save
 from annotations.services.projects import project_create
 
 
@@ -68,3 +83,156 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     text = factory.Faker("paragraph", nb_sentences=5)
     language = factory.SelfAttribute("project.language")
     external_id = factory.Sequence(lambda n: f"ext-{n}")
+
+
+# --- annotations, spans, gold and jobs -------------------------------------------
+#
+# Two ways to make annotations: ``annotate`` goes through the real service
+# (validation, locking, assignment bookkeeping) and is what most tests want;
+# ``AnnotationFactory``/``GoldAnnotationFactory`` write rows as given, for
+# states no door produces in that order (gold before annotations, a stale
+# guideline version) and for reads that must not depend on the services.
+# ``TEXT`` is a sample article text, ``ANSWERS`` a complete set of answers of
+# the default scheme for it.
+
+TEXT = "Siemens raised its guidance while Deutsche Bank cut 5% of jobs."
+ANSWERS = {"sentiment": "negative", "bias": "non_biased"}
+
+
+def span(text: str, phrase: str, label: str, occurrence: int = 0) -> dict:
+    """The contract span of the ``occurrence``-th ``phrase`` in ``text`` (code points)."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(phrase, start + 1)
+    return {"start": start, "end": start + len(phrase), "label": label, "text": phrase}
+
+
+def annotator(project: Project, username: str, role: str = Role.ANNOTATOR):
+    """A new user ``username`` who is a member of ``project`` in ``role``."""
+    user = UserFactory(username=username)
+    MembershipFactory(project=project, user=user, role=role)
+    return user
+
+
+def team(project: Project, names, role: str = Role.ANNOTATOR) -> list:
+    """Members ``<project slug>-<name>`` of ``project`` in ``role``, one per name."""
+    return [annotator(project, f"{project.slug}-{name}", role) for name in names]
+
+
+def annotate(
+    article: Article,
+    user,
+    spans=(),
+    labels: dict | None = None,
+    status: str = AnnotationStatus.SUBMITTED,
+    **extra,
+) -> Annotation:
+    """``user``'s annotation of ``article`` through ``annotation_save``.
+
+    Submitted with the complete ``ANSWERS`` unless told otherwise; a draft
+    without ``labels`` has no answers. ``extra`` goes to the service
+    (``version``, ``lead_time_ms``, ``skip_reason``).
+    """
+    if labels is None:
+        labels = dict(ANSWERS) if status == AnnotationStatus.SUBMITTED else {}
+    return annotation_save(
+        article=article,
+        annotator=user,
+        spans=list(spans),
+        labels=labels,
+        status=status,
+        **extra,
+    )
+
+
+def _latest_guideline(project: Project):
+    return project.guideline_versions.order_by("-number").first()
+
+
+class _WorkFactory(factory.django.DjangoModelFactory):
+    """What annotations and gold share: the article's text hash, its latest guideline."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory)
+    text_sha256 = factory.LazyAttribute(lambda w: w.article.content_hash)
+    guideline_version = factory.LazyAttribute(
+        lambda w: _latest_guideline(w.article.project)
+    )
+
+
+class AnnotationFactory(_WorkFactory):
+    """An annotation row as given (no validation); ``spans=[span dicts]`` adds spans."""
+
+    class Meta:
+        model = Annotation
+
+    annotator = factory.SubFactory(UserFactory)
+    status = AnnotationStatus.SUBMITTED
+    labels = factory.LazyFunction(lambda: dict(ANSWERS))
+
+    @factory.post_generation
+    def spans(obj, create, extracted, **kwargs):
+        for item in extracted or ():
+            AnnotationSpanFactory(annotation=obj, **item)
+
+
+class GoldAnnotationFactory(_WorkFactory):
+    """Gold as given (no validation): final by default; ``spans=[span dicts]`` adds spans."""
+
+    class Meta:
+        model = GoldAnnotation
+
+    reviewer = factory.SubFactory(UserFactory)
+    status = GoldStatus.FINAL
+    labels = factory.LazyFunction(dict)
+
+    @factory.post_generation
+    def spans(obj, create, extracted, **kwargs):
+        for item in extracted or ():
+            GoldSpanFactory(gold=obj, **item)
+
+
+class _SpanFactory(factory.django.DjangoModelFactory):
+    """A span; by default the first word of the article text, as ORG."""
+
+    class Meta:
+        abstract = True
+
+    start = 0
+    end = factory.LazyAttribute(lambda s: len(s.article_text.split()[0]))
+    label = "ORG"
+    text = factory.LazyAttribute(lambda s: s.article_text[s.start : s.end])
+
+
+class AnnotationSpanFactory(_SpanFactory):
+    class Meta:
+        model = AnnotationSpan
+
+    class Params:
+        article_text = factory.SelfAttribute("annotation.article.text")
+
+    annotation = factory.SubFactory(AnnotationFactory)
+
+
+class GoldSpanFactory(_SpanFactory):
+    class Meta:
+        model = GoldSpan
+
+    class Params:
+        article_text = factory.SelfAttribute("gold.article.text")
+
+    gold = factory.SubFactory(GoldAnnotationFactory)
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A background job row of a project (queued pre-annotation by default)."""
+
+    class Meta:
+        model = Job
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = JobKind.PREANNOTATE
+    status = JobStatus.QUEUED

@@ -1,4 +1,8 @@
-"""Annotations: the caller's own (my-annotation) and the scoped list."""
+"""Annotations: the caller's own (my-annotation) and the scoped list.
+
+``PUT my-annotation`` calls the one use case ``services.annotations.annotation_submit``
+(claim, adjudication freeze, optimistic lock, save), as the annotation page does.
+"""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -18,11 +22,11 @@ from annotations.api.serializers import (
     AnnotationInputSerializer,
     AnnotationSerializer,
 )
-from annotations.choices import Role
 from annotations.models import Annotation
-from annotations.selectors import exports as export_selectors
-from annotations.services.annotations import annotation_save
-from annotations.services.queue import assignment_claim
+from annotations.selectors.annotations import annotation_list_for_user
+from annotations.selectors.annotators import annotator_pseudonym
+from annotations.selectors.workspace import annotation_get_own_with_spans
+from annotations.services.annotations import AnnotationInput, annotation_submit
 
 
 @extend_schema(tags=["annotations"])
@@ -39,12 +43,7 @@ class MyAnnotationApi(APIView):
     @extend_schema(responses=AnnotationSerializer)
     def get(self, request, article_id: int):
         article = self._article(article_id)
-        annotation = (
-            Annotation.objects.filter(article=article, annotator=request.user)
-            .select_related("guideline_version", "annotator")
-            .prefetch_related("spans")
-            .first()
-        )
+        annotation = annotation_get_own_with_spans(user=request.user, article=article)
         if annotation is None:
             raise Http404("You have not saved an annotation of this article yet.")
         return Response(AnnotationSerializer(annotation).data)
@@ -55,29 +54,15 @@ class MyAnnotationApi(APIView):
     )
     def put(self, request, article_id: int):
         article = self._article(article_id)
-        data = AnnotationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if article.project.user_role == Role.ANNOTATOR:
-            assignment_claim(article=article, user=request.user)
-        version = data.validated_data.get("version")
-        annotation = annotation_save(
-            article=article,
-            annotator=request.user,
-            spans=data.validated_data["spans"],
-            labels=data.validated_data["labels"],
-            status=data.validated_data["status"],
-            version=version,
-            lead_time_ms=data.validated_data.get("lead_time_ms"),
-            skip_reason=data.validated_data["skip_reason"],
-        )
-        annotation = (
-            Annotation.objects.select_related("guideline_version", "annotator")
-            .prefetch_related("spans")
-            .get(pk=annotation.pk)
-        )
+        body = AnnotationInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = AnnotationInput(**body.validated_data)
+        annotation_submit(user=request.user, article=article, data=data)
+        saved = annotation_get_own_with_spans(user=request.user, article=article)
+        created = data.version is None
         return Response(
-            AnnotationSerializer(annotation).data,
-            status=status.HTTP_201_CREATED if version is None else status.HTTP_200_OK,
+            AnnotationSerializer(saved).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -134,7 +119,7 @@ class ProjectAnnotationListApi(generics.ListAPIView):
             user=self.request.user, pk=self.kwargs["project_id"]
         )
         try:
-            queryset, self.names_visible = export_selectors.annotation_list_for_user(
+            queryset, self.names_visible = annotation_list_for_user(
                 user=self.request.user, project=self.project
             )
         except DjangoPermissionDenied as error:
@@ -155,6 +140,4 @@ class _Pseudonyms:
         self.project_id = project_id
 
     def get(self, user_id, default=""):
-        return export_selectors.annotator_pseudonym(
-            project_id=self.project_id, user_id=user_id
-        )
+        return annotator_pseudonym(project_id=self.project_id, user_id=user_id)

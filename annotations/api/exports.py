@@ -1,39 +1,28 @@
 """Streamed exports and the download of an export job's file."""
 
-import itertools
-
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework.exceptions import (
-    PermissionDenied,
-    ValidationError,
-)
+from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
-from annotations import permissions, selectors
-from annotations.api.common import (
-    Conflict,
-    IgnoreFormatNegotiation,
-    job_accepted,
-    require_role,
-)
+from annotations.api.common import IgnoreFormatNegotiation, job_accepted
 from annotations.api.serializers import (
     ExportQuerySerializer,
     JobAcceptedSerializer,
 )
-from annotations.choices import JobKind, JobStatus
-from annotations.exporters import get_exporter
-from annotations.selectors.exports import ExportFilters
+from annotations.selectors.export_access import project_get_for_export
+from annotations.selectors.exports import ExportFilters, export_job_file_get_for_user
 from annotations.services import exports
 
 EXPORT_PARAMETERS = [
     OpenApiParameter(
         "format",
         str,
-        enum=["jsonl", "spacy", "conll", "hf", "labelstudio"],
-        description="jsonl (default), spacy and hf (.tar.gz), conll, labelstudio.",
+        enum=list(ExportQuerySerializer().fields["format"].choices),
+        description="An exporter's format: jsonl (default); spacy and hf come as "
+        ".tar.gz archives.",
     ),
     OpenApiParameter(
         "source",
@@ -100,11 +89,7 @@ class ProjectExportApi(APIView):
         ],
     )
     def get(self, request, project_id: int):
-        project = selectors.project_get_for_user(user=request.user, pk=project_id)
-        role = project.user_role
-        require_role(
-            permissions.can_export, project, "Your role in this project cannot export."
-        )
+        project = project_get_for_export(user=request.user, project_id=project_id)
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -115,43 +100,22 @@ class ProjectExportApi(APIView):
             labels=tuple(params.get("labels") or ()),
             updated_since=params.get("updated_since"),
         )
-        if filters.source == "annotations" and not (
-            permissions.can_read_individual_annotations(
-                role, ml_allowed=project.ml_can_see_annotations
-            )
-        ):
-            raise PermissionDenied(
-                "Your role cannot export individual annotations of this project; "
-                "export source=gold."
-            )
-        names_visible = permissions.can_see_annotator_names(role)
-        fmt = params["format"]
-        exports.export_check(project=project, fmt=fmt, filters=filters)
-        if params["mode"] == "job" or (
-            params["mode"] == "auto"
-            and exports.export_needs_job(project=project, filters=filters)
-        ):
-            job = exports.export_job_create(
+        try:
+            started = exports.export_start(
                 project=project,
-                fmt=fmt,
+                fmt=params["format"],
                 filters=filters,
-                names_visible=names_visible,
+                mode=params["mode"],
                 created_by=request.user,
             )
-            return job_accepted(job)
-        chunks = exports.export_iter(
-            project=project, fmt=fmt, filters=filters, names_visible=names_visible
-        )
-        try:
-            first = next(chunks, b"")
-        except ValueError as error:
-            raise ValidationError({"detail": f"Cannot export: {error}"}) from error
-        name = exports.export_filename(project=project, fmt=fmt, filters=filters)
+        except exports.ExportFailed as error:
+            raise ValidationError({"detail": str(error)}) from error
+        if not isinstance(started, exports.ExportDownload):
+            return job_accepted(started)
         response = StreamingHttpResponse(
-            itertools.chain([first], chunks),
-            content_type=get_exporter(fmt).media_type,
+            started.chunks, content_type=started.media_type
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = f'attachment; filename="{started.filename}"'
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -167,17 +131,7 @@ class JobDownloadApi(APIView):
         }
     )
     def get(self, request, job_id):
-        job = selectors.job_get_for_user(user=request.user, job_id=job_id)
-        if job.kind != JobKind.EXPORT or job.project_id is None:
-            raise Http404("This job has no file.")
-        project = selectors.project_get_for_user(user=request.user, pk=job.project_id)
-        require_role(
-            permissions.can_export, project, "Your role in this project cannot export."
-        )
-        if job.status != JobStatus.DONE:
-            raise Conflict(
-                f"The export is {job.status}; download it once the job is done."
-            )
+        job = export_job_file_get_for_user(user=request.user, job_id=job_id)
         path = job.result["path"]
         return FileResponse(
             default_storage.open(path, "rb"),

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from annotations.choices import AnnotationStatus
 from annotations.models import Annotation
-from annotations.selectors.exports import annotator_pseudonym
+from annotations.selectors.annotators import annotator_pseudonym
 from newsroom.ids import DB_INT_MAX
 
 

@@ -1,4 +1,9 @@
-"""Pre-annotation endpoints: queue a run, read an article's predictions, quality figures."""
+"""Pre-annotation endpoints: queue a run, read an article's predictions, quality figures.
+
+Runs start with ``services.preannotation.preannotation_schedule`` (the same
+service the project page and the Django admin call); reads go through
+``selectors.preannotation``. Importing this module does not import spaCy.
+"""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -7,10 +12,12 @@ from rest_framework.views import APIView
 
 from annotations import permissions, selectors
 from annotations.api.permissions import require
-from annotations.choices import Role
 from annotations.models import Prediction
+from annotations.selectors.preannotation import (
+    preannotation_quality,
+    prediction_list_for_user,
+)
 from annotations.services.preannotation import preannotation_schedule
-from annotations.services.preannotation_quality import preannotation_quality
 
 
 class PredictionSerializer(serializers.ModelSerializer):
@@ -65,19 +72,10 @@ class PreannotateApi(APIView):
         )
         data = PreannotateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        article_ids = data.validated_data.get("article_ids")
-        if article_ids is not None:
-            known = set(
-                project.articles.filter(pk__in=article_ids).values_list("pk", flat=True)
-            )
-            unknown = sorted(set(article_ids) - known)
-            if unknown:
-                return Response(
-                    {"article_ids": [f"Not articles of this project: {unknown[:20]}"]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
         job = preannotation_schedule(
-            project=project, article_ids=article_ids, created_by=request.user
+            project=project,
+            article_ids=data.validated_data.get("article_ids"),
+            created_by=request.user,
         )
         return Response(
             {
@@ -101,12 +99,7 @@ class PredictionListApi(APIView):
 
     @extend_schema(responses=PredictionSerializer(many=True))
     def get(self, request, article_id: int):
-        article = selectors.article_get_for_user(
-            user=request.user, article_id=article_id
-        )
-        if article.is_calibration and article.project.user_role == Role.ANNOTATOR:
-            return Response([])
-        predictions = article.predictions.order_by("-created_at", "-id")
+        predictions = prediction_list_for_user(user=request.user, article_id=article_id)
         return Response(PredictionSerializer(predictions, many=True).data)
 
 

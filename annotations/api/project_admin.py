@@ -3,13 +3,14 @@
 * ``POST /api/v1/projects/``: site staff only (403 otherwise); the creator
   becomes the project's admin. Body: the Project shape (``slug``, ``name``,
   ``language``, optional ``scheme`` (default: the financial-news template in the
-  project's language), ``guidelines`` (Markdown), ``overlap``,
+  project's language, which must then be ``de`` or ``en``), ``guidelines``
+  (Markdown), ``overlap``,
   ``allow_overlapping_spans``, ``description``, ``pipeline``).
 * ``PATCH /api/v1/projects/{id}/``: project admins. Settings fields plus
   ``scheme`` with optional ``scheme_actions`` and ``changelog``. A scheme
   change that would lose annotations without an action answers **409** with
   ``{"detail", "changes": [...], "blocking": [ids]}``, each change carrying
-  its counts and ``allowed_actions`` (see ``services/scheme_changes.py``).
+  its counts and ``allowed_actions`` (see ``annotations/scheme_diff.py``).
 * ``GET,POST /api/v1/projects/{id}/members/`` and
   ``PATCH,DELETE /api/v1/projects/{id}/members/{username}/``: project admins;
   shape ``{"user": username, "role": role}``.
@@ -17,12 +18,15 @@
   POST (admins) publishes ``{text, changelog, scheme?, scheme_actions?}``.
 
 Non-members get 404 everywhere, members without the admin role 403.
+
+Every write is one call into ``services.project_admin`` (create, patch,
+members) or ``services.guidelines`` (publish), the services the settings
+pages call too; reads go through ``selectors.projects``,
+``selectors.members`` and ``selectors.guidelines``.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -30,23 +34,17 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from annotations import permissions, selectors
-from annotations.api.permissions import require
+from annotations import selectors
 from annotations.api.projects import ProjectViewSet
 from annotations.api.serializers import ProjectSerializer
 from annotations.choices import Role
-from annotations.models import GuidelineVersion, Membership, Project
+from annotations.models import GuidelineVersion
+from annotations.scheme_diff import SchemeChangeBlocked
 from annotations.selectors.guidelines import guideline_version_list
+from annotations.selectors.members import member_get, member_list
+from annotations.selectors.projects import project_get_for_admin
 from annotations.services import project_admin
-from annotations.services.guidelines import (
-    guideline_text_validate,
-    guideline_version_publish,
-)
-from annotations.services.projects import project_create
-from annotations.services.scheme_changes import (
-    SchemeChangeBlocked,
-    scheme_change_apply,
-)
+from annotations.services.guidelines import guideline_version_publish
 
 
 def _blocked_response(error: SchemeChangeBlocked) -> Response:
@@ -56,16 +54,6 @@ def _blocked_response(error: SchemeChangeBlocked) -> Response:
     )
 
 
-def _admin_project(request, project_id: int) -> Project:
-    project = selectors.project_get_for_user(user=request.user, pk=project_id)
-    require(
-        permissions.can_manage_project,
-        project.user_role,
-        "Only project admins can do this.",
-    )
-    return project
-
-
 def _paginated(view, request, queryset, serializer_class) -> Response:
     paginator = api_settings.DEFAULT_PAGINATION_CLASS()
     page = paginator.paginate_queryset(queryset, request, view=view)
@@ -73,9 +61,8 @@ def _paginated(view, request, queryset, serializer_class) -> Response:
 
 
 def _project_out(request, pk: int) -> dict:
-    project = selectors.project_list_with_guideline_numbers(user=request.user).get(
-        pk=pk
-    )
+    """The project as its admin sees it after a write (fresh guideline number)."""
+    project = project_get_for_admin(user=request.user, pk=pk)
     return ProjectAdminSerializer(project).data
 
 
@@ -130,15 +117,9 @@ class ProjectAdminViewSet(ProjectViewSet):
             raise PermissionDenied("Only site staff create projects.")
         data = ProjectCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        if "guidelines" in values:
-            guideline_text_validate(values["guidelines"])
-        if Project.objects.filter(slug=values["slug"]).exists():
-            return Response(
-                {"slug": ["A project with this slug exists already."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        project = project_create(created_by=request.user, **values)
+        project = project_admin.project_create_from_template(
+            created_by=request.user, **data.validated_data
+        )
         return Response(
             _project_out(request, project.pk), status=status.HTTP_201_CREATED
         )
@@ -147,25 +128,19 @@ class ProjectAdminViewSet(ProjectViewSet):
         request=ProjectPatchSerializer, responses={200: ProjectAdminSerializer}
     )
     def partial_update(self, request, pk=None):
-        project = _admin_project(request, int(pk))
+        project = project_get_for_admin(user=request.user, pk=int(pk))
         data = ProjectPatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        scheme = values.pop("scheme", None)
-        actions = values.pop("scheme_actions", None)
-        changelog = values.pop("changelog", "")
         try:
-            with transaction.atomic():
-                if scheme is not None:
-                    scheme_change_apply(
-                        project=project,
-                        new_scheme=scheme,
-                        actions=actions,
-                        author=request.user,
-                        changelog=changelog,
-                    )
-                if values:
-                    project_admin.project_update(project=project, data=values)
+            project_admin.project_patch(
+                project=project,
+                author=request.user,
+                scheme=values.pop("scheme", None),
+                scheme_actions=values.pop("scheme_actions", None),
+                changelog=values.pop("changelog", ""),
+                data=values,
+            )
         except SchemeChangeBlocked as error:
             return _blocked_response(error)
         return Response(_project_out(request, project.pk))
@@ -189,34 +164,19 @@ class MemberRoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-def _member(project: Project, username: str) -> Membership:
-    membership = (
-        Membership.objects.select_related("user")
-        .filter(project=project, user__username=username)
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member.")
-    return membership
-
-
 @extend_schema(tags=["members"])
 class ProjectMemberListApi(APIView):
     """Members of a project and their roles (admins only)."""
 
     @extend_schema(responses=MemberSerializer(many=True))
     def get(self, request, project_id: int):
-        project = _admin_project(request, project_id)
-        members = (
-            Membership.objects.filter(project=project)
-            .select_related("user")
-            .order_by("user__username")
-        )
+        project = project_get_for_admin(user=request.user, pk=project_id)
+        members = member_list(project=project)
         return _paginated(self, request, members, MemberSerializer)
 
     @extend_schema(request=MemberInputSerializer, responses={201: MemberSerializer})
     def post(self, request, project_id: int):
-        project = _admin_project(request, project_id)
+        project = project_get_for_admin(user=request.user, pk=project_id)
         data = MemberInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = project_admin.member_add(
@@ -235,8 +195,8 @@ class ProjectMemberDetailApi(APIView):
 
     @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
     def patch(self, request, project_id: int, username: str):
-        project = _admin_project(request, project_id)
-        membership = _member(project, username)
+        project = project_get_for_admin(user=request.user, pk=project_id)
+        membership = member_get(project=project, username=username)
         data = MemberRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = project_admin.member_role_change(
@@ -246,8 +206,8 @@ class ProjectMemberDetailApi(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, project_id: int, username: str):
-        project = _admin_project(request, project_id)
-        membership = _member(project, username)
+        project = project_get_for_admin(user=request.user, pk=project_id)
+        membership = member_get(project=project, username=username)
         project_admin.member_remove(project=project, user=membership.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -290,7 +250,7 @@ class ProjectGuidelineListApi(APIView):
         request=GuidelinePublishSerializer, responses={201: GuidelineVersionSerializer}
     )
     def post(self, request, project_id: int):
-        project = _admin_project(request, project_id)
+        project = project_get_for_admin(user=request.user, pk=project_id)
         data = GuidelinePublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -1,7 +1,7 @@
 """Dataset releases: list, cut, read and download their files."""
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
@@ -16,7 +16,11 @@ from annotations.api.serializers import (
     ReleaseSerializer,
 )
 from annotations.models import Release
-from annotations.selectors import exports as export_selectors
+from annotations.selectors.releases import (
+    release_file_get_for_user,
+    release_get_for_user,
+    release_list_for_user,
+)
 from annotations.services import releases
 
 RELEASE_EXAMPLE = {
@@ -54,12 +58,7 @@ class ProjectReleaseListCreateApi(generics.GenericAPIView):
     """Releases of a project (GET: exporters' roles), POST cuts a new one (admins)."""
 
     serializer_class = ReleaseSerializer
-    queryset = Release.objects.none()
-
-    def _project(self):
-        return selectors.project_get_for_user(
-            user=self.request.user, pk=self.kwargs["project_id"]
-        )
+    filter_backends = ()  # no query filters; the selector decides what is listed
 
     @extend_schema(
         responses=ReleaseSerializer(many=True),
@@ -77,15 +76,8 @@ class ProjectReleaseListCreateApi(generics.GenericAPIView):
         ],
     )
     def get(self, request, project_id: int):
-        project = self._project()
-        require_role(permissions.can_export, project, "Your role cannot read releases.")
-        releases = (
-            Release.objects.filter(project=project)
-            .select_related("created_by")
-            .prefetch_related("files")
-            .order_by("-number")
-        )
-        page = self.paginate_queryset(releases)
+        found = release_list_for_user(user=request.user, project_id=project_id)
+        page = self.paginate_queryset(found)
         return self.get_paginated_response(ReleaseSerializer(page, many=True).data)
 
     @extend_schema(
@@ -104,7 +96,7 @@ class ProjectReleaseListCreateApi(generics.GenericAPIView):
         ],
     )
     def post(self, request, project_id: int):
-        project = self._project()
+        project = selectors.project_get_for_user(user=request.user, pk=project_id)
         require_role(
             permissions.can_manage_project,
             project,
@@ -112,18 +104,15 @@ class ProjectReleaseListCreateApi(generics.GenericAPIView):
         )
         body = ReleaseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        note, mode = body.validated_data["note"], body.validated_data["mode"]
-        if mode == "job" or (
-            mode == "auto" and releases.release_needs_job(project=project)
-        ):
-            job = releases.release_job_create(
-                project=project, created_by=request.user, note=note
-            )
-            return job_accepted(job)
-        release = releases.release_create(
-            project=project, created_by=request.user, note=note
+        started = releases.release_start(
+            project=project,
+            created_by=request.user,
+            note=body.validated_data["note"],
+            mode=body.validated_data["mode"],
         )
-        return Response(ReleaseSerializer(release).data, status=status.HTTP_201_CREATED)
+        if not isinstance(started, Release):
+            return job_accepted(started)
+        return Response(ReleaseSerializer(started).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["releases"])
@@ -137,12 +126,7 @@ class ReleaseDetailApi(APIView):
         ],
     )
     def get(self, request, release_id: int):
-        release = export_selectors.release_get_for_user(
-            user=request.user, release_id=release_id
-        )
-        require_role(
-            permissions.can_export, release.project, "Your role cannot read releases."
-        )
+        release = release_get_for_user(user=request.user, release_id=release_id)
         return Response(ReleaseSerializer(release).data)
 
 
@@ -157,15 +141,9 @@ class ReleaseFileApi(APIView):
         }
     )
     def get(self, request, release_id: int, name: str):
-        release = export_selectors.release_get_for_user(
-            user=request.user, release_id=release_id
+        stored = release_file_get_for_user(
+            user=request.user, release_id=release_id, name=name
         )
-        require_role(
-            permissions.can_export, release.project, "Your role cannot read releases."
-        )
-        stored = release.files.filter(name=name).first()
-        if stored is None:
-            raise Http404("No such file in this release.")
         response = FileResponse(
             default_storage.open(stored.file.name, "rb"),
             as_attachment=True,

@@ -1,13 +1,14 @@
 """REST endpoints of issue 6: agreement, gold, assignments and calibration.
 
-Thin views over ``services.agreement``, ``services.gold``,
-``services.assignments`` and ``services.calibration``; membership through the
-selectors (404 for outsiders), roles through ``annotations.permissions``.
+Thin views: writes through ``services.adjudication`` (gold),
+``services.assignments`` and ``services.calibration``; reads through
+``services.agreement`` and the selectors (``selectors.assignments``, gold of
+an article); membership through the access selectors (404 for outsiders),
+roles through ``annotations.permissions``.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,9 +23,14 @@ from rest_framework.views import APIView
 from annotations import permissions, selectors
 from annotations.api.permissions import require
 from annotations.api.serializers import SpanSerializer
-from annotations.choices import AssignmentState, GoldStatus
+from annotations.choices import GoldStatus
 from annotations.models import Assignment, GoldAnnotation
-from annotations.selectors.agreement import annotator_labels
+from annotations.selectors.agreement import annotator_labels, gold_for_article
+from annotations.selectors.assignments import (
+    assignment_get_in_project,
+    assignment_list_for_project,
+)
+from annotations.services.adjudication import gold_save
 from annotations.services.agreement import agreement_for_viewer
 from annotations.services.assignments import (
     assignment_assign,
@@ -32,7 +38,6 @@ from annotations.services.assignments import (
     assignment_release,
 )
 from annotations.services.calibration import calibration_mark
-from annotations.services.gold import gold_save
 
 
 @extend_schema(
@@ -143,11 +148,7 @@ class GoldSerializer(serializers.ModelSerializer):
 
 
 def _gold_response(gold: GoldAnnotation, role: str | None, http_status=200):
-    gold = (
-        GoldAnnotation.objects.select_related("guideline_version", "reviewer")
-        .prefetch_related("spans")
-        .get(pk=gold.pk)
-    )
+    """``gold`` as the API shows it: reviewer names only for those who may see them."""
     context = {}
     if not permissions.can_see_annotator_names(role):
         labels = annotator_labels(
@@ -175,7 +176,7 @@ class ArticleGoldApi(APIView):
             role,
             "Your role in this project cannot read gold.",
         )
-        gold = GoldAnnotation.objects.filter(article=article).first()
+        gold = gold_for_article(article=article)
         if gold is None:
             raise Http404("This article has no gold yet.")
         return _gold_response(gold, role)
@@ -193,7 +194,7 @@ class ArticleGoldApi(APIView):
         data = GoldInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = data.validated_data.get("version")
-        gold = gold_save(
+        gold_save(
             article=article,
             reviewer=request.user,
             spans=data.validated_data["spans"],
@@ -203,7 +204,7 @@ class ArticleGoldApi(APIView):
             note=data.validated_data.get("note"),
         )
         return _gold_response(
-            gold,
+            gold_for_article(article=article),
             role,
             status.HTTP_201_CREATED if version is None else status.HTTP_200_OK,
         )
@@ -232,6 +233,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return user.get_username() if user is not None else None
 
 
+class AssignmentFilterSerializer(serializers.Serializer):
+    article = serializers.IntegerField(required=False)
+
+
 class AssignmentInputSerializer(serializers.Serializer):
     article = serializers.IntegerField()
     annotator = serializers.CharField(help_text="Username of a project member.")
@@ -243,14 +248,7 @@ class AssignmentChangeSerializer(serializers.Serializer):
 
 
 def _member(project, username: str):
-    user = (
-        get_user_model()
-        .objects.filter(
-            **{get_user_model().USERNAME_FIELD: username},
-            memberships__project=project,
-        )
-        .first()
-    )
+    user = selectors.project_member_get(project=project, username=username)
     if user is None:
         raise serializers.ValidationError(
             {"annotator": [f"{username!r} is not a member of this project."]}
@@ -272,18 +270,18 @@ def _admin_project(request, project_id: int):
 class ProjectAssignmentListApi(APIView):
     """Assignments of a project (admins): list active ones, assign an article by hand."""
 
-    @extend_schema(responses=AssignmentSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("article", int)],
+        responses=AssignmentSerializer(many=True),
+    )
     def get(self, request, project_id: int):
         project = _admin_project(request, project_id)
-        assignments = (
-            Assignment.objects.filter(article__project=project)
-            .exclude(state=AssignmentState.RELEASED)
-            .select_related("annotator", "assigned_by")
-            .order_by("article_id", "pk")
+        query = AssignmentFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        assignments = assignment_list_for_project(
+            project=project, article_id=query.validated_data.get("article")
         )
-        if "article" in request.query_params:
-            assignments = assignments.filter(article_id=request.query_params["article"])
-        return Response(AssignmentSerializer(assignments[:1000], many=True).data)
+        return Response(AssignmentSerializer(assignments, many=True).data)
 
     @extend_schema(
         request=AssignmentInputSerializer, responses={201: AssignmentSerializer}
@@ -292,7 +290,9 @@ class ProjectAssignmentListApi(APIView):
         project = _admin_project(request, project_id)
         data = AssignmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        article = project.articles.filter(pk=data.validated_data["article"]).first()
+        article = selectors.article_in_project(
+            project=project, article_id=data.validated_data["article"]
+        )
         if article is None:
             raise serializers.ValidationError(
                 {"article": ["No such article in this project."]}
@@ -313,10 +313,8 @@ class AssignmentDetailApi(APIView):
 
     def _assignment(self, request, project_id: int, assignment_id: int):
         project = _admin_project(request, project_id)
-        assignment = (
-            Assignment.objects.filter(pk=assignment_id, article__project=project)
-            .select_related("article__project")
-            .first()
+        assignment = assignment_get_in_project(
+            project=project, assignment_id=assignment_id
         )
         if assignment is None:
             raise Http404("No such assignment.")

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.choices import AnnotationStatus
+from annotations.exporters import REGISTRY as EXPORT_FORMATS
 from annotations.models import Annotation, Article, Job, Project
 
 
@@ -217,9 +218,7 @@ class CommaListField(serializers.CharField):
 
 
 class ExportQuerySerializer(serializers.Serializer):
-    format = serializers.ChoiceField(
-        choices=["jsonl", "spacy", "conll", "hf", "labelstudio"], default="jsonl"
-    )
+    format = serializers.ChoiceField(choices=sorted(EXPORT_FORMATS), default="jsonl")
     source = serializers.ChoiceField(choices=["gold", "annotations"], default="gold")
     status = CommaListField(
         required=False,

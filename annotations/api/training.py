@@ -1,4 +1,8 @@
-"""Trained pipelines: list them with their evaluation; start training on the gold."""
+"""Trained pipelines: list them with their evaluation; start training on the gold.
+
+Reads through ``selectors.training``, starts training with
+``services.training.training_start``.
+"""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -8,6 +12,7 @@ from rest_framework.views import APIView
 from annotations import permissions, selectors
 from annotations.api.permissions import require
 from annotations.models import TrainedPipeline
+from annotations.selectors.training import trained_pipeline_list
 from annotations.services.training import (
     COMPONENTS,
     DEFAULT_COMPONENTS,
@@ -63,7 +68,7 @@ class TrainedPipelineListApi(APIView):
             project.user_role,
             "Only admins, reviewers and ML engineers see trained pipelines.",
         )
-        models = TrainedPipeline.objects.filter(project=project).order_by("-created_at")
+        models = trained_pipeline_list(project=project)
         return Response(TrainedPipelineSerializer(models, many=True).data)
 
     @extend_schema(

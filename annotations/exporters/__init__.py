@@ -1,4 +1,4 @@
-"""Training-dataset writers (jsonl, spacy, conll, hf, labelstudio) over plain rows.
+"""Dataset writers (jsonl, spacy, conll, hf, labelstudio, doccano) over plain rows.
 
 Imported by selectors, services and tasks; imports stdlib and spaCy only, no Django.
 """

@@ -20,7 +20,14 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any, Final, Protocol, runtime_checkable
 
 from .rows import ExportRow, ExportScheme, ExportSpan
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLITS, Split, assign_split
+from .splits import (
+    DEFAULT_RATIOS,
+    DEFAULT_SEED,
+    SPLITS,
+    Split,
+    assign_split,
+    validate_ratios,
+)
 
 Ratios = tuple[float, float, float]
 
@@ -32,6 +39,7 @@ REGISTRY: Final[dict[str, str]] = {
     "conll": "conll:ConllExporter",
     "hf": "hf:HuggingFaceExporter",
     "labelstudio": "labelstudio:LabelStudioExporter",
+    "doccano": "doccano:DoccanoExporter",
 }
 
 CHUNK_SIZE: Final = 64 * 1024
@@ -74,7 +82,7 @@ class StreamingExporter(Exporter, Protocol):
 
 
 class TextExporter:
-    """Base for streaming formats: subclasses implement ``iter_bytes``."""
+    """Base for streaming formats: subclasses yield text pieces from ``pieces``."""
 
     name: str
     extension: str
@@ -89,6 +97,19 @@ class TextExporter:
         seed: str = DEFAULT_SEED,
         ratios: Ratios = DEFAULT_RATIOS,
     ) -> Iterator[bytes]:
+        """Bad ``ratios`` raise here, before the first chunk."""
+        ratios = validate_ratios(ratios)
+        return batched(self.pieces(rows, scheme=scheme, seed=seed, ratios=ratios))
+
+    def pieces(
+        self,
+        rows: Iterable[ExportRow],
+        *,
+        scheme: ExportScheme,
+        seed: str,
+        ratios: Ratios,
+    ) -> Iterator[str]:
+        """The export as text, read lazily from ``rows``."""
         raise NotImplementedError
 
     def write(
@@ -223,6 +244,22 @@ def canonical(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [canonical(item) for item in value]
     return value
+
+
+def answered(row: ExportRow, scheme: ExportScheme) -> list[tuple[str, list[str]]]:
+    """``(question, choices)`` of the answered questions, in scheme order.
+
+    Questions the scheme does not know come after, sorted; a single answer becomes a
+    one-item list; ``None`` and empty lists count as unanswered.
+    """
+    order = {question.key: index for index, question in enumerate(scheme.questions)}
+    result = []
+    for key in sorted(row.labels, key=lambda k: (order.get(k, len(order)), k)):
+        value = row.labels[key]
+        choices = [] if value is None else [value] if isinstance(value, str) else value
+        if choices:
+            result.append((key, list(choices)))
+    return result
 
 
 def dumps(value: Any, row: ExportRow) -> str:

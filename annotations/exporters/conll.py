@@ -1,33 +1,40 @@
-"""``conll``: CoNLL-2003 style ``token<TAB>BIO-tag`` text.
+"""``conll``: CoNLL-2003 style ``token<TAB>BIO-tag`` text that the usual readers load as is.
 
 Per row (article or annotation)::
 
-    -DOCSTART-
+    -DOCSTART- -X- O O
     <blank line>
-    # id: 17
-    # external_id: reuters-0042          (only when set)
-    # annotator: anna                    (annotation rows only)
-    # status: submitted                  (annotation rows only)
-    # split: train
-    # labels: bias=biased sentiment=negative
     Siemens<TAB>B-ORG
     ...
     <blank line after every sentence>
 
+This loads unmodified in ``python -m spacy convert FILE OUT -c ner`` (whose document
+delimiter is exactly ``-DOCSTART- -X- O O``) and in token-per-line readers such as the
+CoNLL-2003 loading scripts of Hugging Face ``datasets`` (a line starting with
+``-DOCSTART-`` or a blank line ends a sentence; otherwise ``token<TAB>tag``). Rows come
+in export order, one document each, so the n-th document is the n-th row of a ``jsonl``
+export with the same parameters.
+
 - Tokens come from the tokenizer of ``spacy.blank(scheme.language)`` (or the ``nlp``
   passed in), sentences from spaCy's rule-based ``sentencizer``; whitespace-only
-  tokens (spaces, ``\\r\\n``) are left out, and so are sentences left empty by that.
+  tokens (spaces, tabs, NBSP, ``\\r\\n``, U+2028...) are left out, and so are
+  sentences left empty by that. No token holds whitespace, so no line break of any
+  kind can occur inside a token line.
 - Tags are IOB2 over the non-overlapping spans (longest first, as ``doc.ents`` in the
   spacy format); spans are aligned to tokens with ``alignment_mode="expand"``.
   Overlapping spans that lose the pick, and spans that cannot be aligned, are not in
   the tags: the ``jsonl`` format keeps them all.
-- ``# labels:`` keeps the document labels: ``question=choice`` pairs sorted by
-  question, separated by one space; several choices of a multiple-choice question are
-  joined with ``|``; unanswered questions are left out (the line is ``# labels:`` when
-  none is answered). Choice keys containing whitespace, ``=`` or ``|`` are refused
-  (ValueError), so the line always parses back.
-- Readers that do not know comment lines should drop lines starting with ``# `` (hash,
-  space): a token line never does, since tokens hold no whitespace.
+
+Metadata (``comments=True``, off by default because spaCy's converter and most
+token-per-line readers refuse or mis-read such lines): after the blank line following
+``-DOCSTART-``, comment lines ``# id: 17``, ``# external_id: ...`` (when set),
+``# annotator: ...`` and ``# status: ...`` (annotation rows), ``# split: train`` and
+``# labels: bias=biased sentiment=negative``. The labels line holds
+``question=choice`` pairs sorted by question, separated by one space; several choices
+of a multiple-choice question are joined with ``|``; unanswered questions are left out
+(the line is ``# labels:`` when none is answered). Choice keys containing whitespace,
+``=`` or ``|`` are refused (ValueError), so the line always parses back. Readers of
+that variant drop lines starting with ``# `` (hash, space): a token line never does.
 """
 
 from __future__ import annotations
@@ -38,14 +45,12 @@ from typing import TYPE_CHECKING
 from .base import (
     Ratios,
     TextExporter,
-    batched,
     check_row,
     describe_row,
     resolve_split,
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED, validate_ratios
 from .tokens import (
     AlignmentReport,
     align_spans,
@@ -58,7 +63,8 @@ from .tokens import (
 if TYPE_CHECKING:
     from spacy.language import Language
 
-DOCSTART = "-DOCSTART-"
+#: The document delimiter spaCy's ``conll_ner_to_docs`` splits on (CoNLL-2003's line).
+DOCSTART = "-DOCSTART- -X- O O"
 _FORBIDDEN_IN_LABELS = ("=", "|")
 
 
@@ -95,26 +101,31 @@ def _single_line(row: ExportRow, name: str, value: object) -> str:
     return text
 
 
+def comment_lines(row: ExportRow, split: str) -> list[str]:
+    """The ``# key: value`` metadata lines of one row (``comments=True`` only)."""
+    lines = [f"# id: {row.article_id}"]
+    if row.external_id is not None:
+        lines.append(
+            f"# external_id: {_single_line(row, 'external_id', row.external_id)}"
+        )
+    if row.annotator is not None:
+        lines.append(f"# annotator: {_single_line(row, 'annotator', row.annotator)}")
+        lines.append(f"# status: {_single_line(row, 'status', row.status)}")
+    lines.append(f"# split: {split}")
+    lines.append(f"# labels: {labels_comment(row)}".rstrip())
+    return lines
+
+
 class ConllExporter(TextExporter):
     name = "conll"
     extension = ".conll"
     media_type = "text/plain; charset=utf-8"
 
-    def __init__(self, *, nlp: Language | None = None) -> None:
+    def __init__(self, *, nlp: Language | None = None, comments: bool = False) -> None:
         self.nlp = nlp
+        self.comments = comments
 
-    def iter_bytes(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
-    ) -> Iterator[bytes]:
-        validate_ratios(ratios)
-        return batched(self._pieces(rows, scheme=scheme, seed=seed, ratios=ratios))
-
-    def _pieces(
+    def pieces(
         self,
         rows: Iterable[ExportRow],
         *,
@@ -146,18 +157,9 @@ class ConllExporter(TextExporter):
             doc, sorted_spans(row), mode="expand", row=row, report=report
         )
         tags = bio_tags(doc, pick_non_overlapping(aligned))
-        lines = [DOCSTART, "", f"# id: {row.article_id}"]
-        if row.external_id is not None:
-            lines.append(
-                f"# external_id: {_single_line(row, 'external_id', row.external_id)}"
-            )
-        if row.annotator is not None:
-            lines.append(
-                f"# annotator: {_single_line(row, 'annotator', row.annotator)}"
-            )
-            lines.append(f"# status: {_single_line(row, 'status', row.status)}")
-        lines.append(f"# split: {split}")
-        lines.append(f"# labels: {labels_comment(row)}".rstrip())
+        lines = [DOCSTART, ""]
+        if self.comments:
+            lines += comment_lines(row, split)
         for sentence in doc.sents:
             tokens = [token for token in sentence if not token.is_space]
             if not tokens:

@@ -14,7 +14,6 @@ from typing import Any
 from .base import (
     Ratios,
     TextExporter,
-    batched,
     canonical,
     check_row,
     dumps,
@@ -22,7 +21,6 @@ from .base import (
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED
 
 
 def row_to_json(row: ExportRow, *, split: str) -> dict[str, Any]:
@@ -49,18 +47,13 @@ class JsonlExporter(TextExporter):
     extension = ".jsonl"
     media_type = "application/x-ndjson"
 
-    def iter_bytes(
+    def pieces(
         self,
         rows: Iterable[ExportRow],
         *,
         scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
-    ) -> Iterator[bytes]:
-        return batched(self._lines(rows, seed=seed, ratios=ratios))
-
-    def _lines(
-        self, rows: Iterable[ExportRow], *, seed: str, ratios: Ratios
+        seed: str,
+        ratios: Ratios,
     ) -> Iterator[str]:
         for row in rows:
             check_row(row)

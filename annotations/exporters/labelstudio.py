@@ -6,7 +6,22 @@ otherwise). ::
 
     {"id": <article id>,
      "data": {"text", "title", "external_id", "meta"},
-     "annotations": [{"result": [...], "completed_by": <annotator or null>}]}
+     "meta": {"newsroom": {"article_id": <article id>,
+                           "annotations": [{"id", "annotator", "status"}, ...]}},
+     "annotations": [{"id": <annotation id>, "completed_by": null,
+                      "ground_truth": <gold row>, "was_cancelled": <skipped>,
+                      "result": [...]}]}
+
+Label Studio's import (``TaskSerializerBulk``) accepts as ``completed_by`` only the
+id or ``{"email": ...}`` of a member of its organisation, or nothing; anything else
+refuses the whole file. So ``completed_by`` is ``null`` (Label Studio assigns the
+importing user) and who annotated what travels in what Label Studio keeps as
+imported: the annotation's ``id`` (stored as ``import_id``) and the task's ``meta``,
+which lists ``{"id", "annotator", "status"}`` per annotator row
+(``annotation_id``: a stable integer from article and annotator, below 2**53 so
+browsers read it exactly). ``ground_truth`` is true for gold rows only (Label
+Studio's import would default it to true); ``was_cancelled`` is true for skipped
+annotations. ``label_config`` writes the labeling configuration these tasks fit.
 
 Results: first the spans (sorted by start, end, label) as ``{"id", "from_name":
 "label", "to_name": "text", "type": "labels", "value": {"start", "end", "text",
@@ -25,12 +40,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Final
+from xml.sax.saxutils import quoteattr
 
 from .base import (
     Ratios,
     TextExporter,
-    batched,
+    answered,
     canonical,
     check_row,
     describe_row,
@@ -38,15 +54,23 @@ from .base import (
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED
 
 FROM_NAME_SPANS = "label"
 TO_NAME = "text"
+#: Annotation ids stay below 2**53: Label Studio's frontend reads JSON numbers as doubles.
+_ANNOTATION_ID_BITS: Final = 48
 
 
 def result_id(*parts: object) -> str:
     joined = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(joined.encode()).hexdigest()[:10]
+
+
+def annotation_id(row: ExportRow) -> int:
+    """A positive integer that names (article, annotator) the same in every export."""
+    owner = "\x00gold" if row.annotator is None else row.annotator
+    digest = hashlib.sha256(f"{row.article_id}\x1f{owner}".encode()).digest()
+    return int.from_bytes(digest[: _ANNOTATION_ID_BITS // 8], "big") + 1
 
 
 def annotation(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
@@ -70,14 +94,7 @@ def annotation(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
                 },
             }
         )
-    order = {question.key: index for index, question in enumerate(scheme.questions)}
-    for key in sorted(row.labels, key=lambda k: (order.get(k, len(order)), k)):
-        value = row.labels[key]
-        if value is None:
-            continue
-        choices = [value] if isinstance(value, str) else list(value)
-        if not choices:
-            continue
+    for key, choices in answered(row, scheme):
         results.append(
             {
                 "id": result_id(row.article_id, owner, "choices", key),
@@ -87,7 +104,48 @@ def annotation(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
                 "value": {"choices": choices},
             }
         )
-    return {"result": results, "completed_by": row.annotator}
+    return {
+        "id": annotation_id(row),
+        "completed_by": None,
+        "ground_truth": row.annotator is None,
+        "was_cancelled": row.status == "skipped",
+        "result": results,
+    }
+
+
+def task_meta(rows: list[ExportRow]) -> dict[str, Any]:
+    """``meta.newsroom``: the article id and who made each annotation (by its id)."""
+    newsroom: dict[str, Any] = {"article_id": rows[0].article_id}
+    annotators = [
+        {"id": annotation_id(row), "annotator": row.annotator, "status": row.status}
+        for row in rows
+        if row.annotator is not None
+    ]
+    if annotators:
+        newsroom["annotations"] = annotators
+    return {"newsroom": newsroom}
+
+
+def label_config(scheme: ExportScheme) -> str:
+    """The Label Studio labeling configuration (XML) the exported tasks fit."""
+    lines = [
+        "<View>",
+        '  <Header value="$title"/>',
+        f'  <Labels name="{FROM_NAME_SPANS}" toName="{TO_NAME}">',
+        *(f"    <Label value={quoteattr(label)}/>" for label in scheme.span_labels),
+        "  </Labels>",
+        f'  <Text name="{TO_NAME}" value="$text"/>',
+    ]
+    for question in scheme.questions:
+        choice = "multiple" if question.multiple else "single"
+        lines.append(
+            f"  <Choices name={quoteattr(question.key)} "
+            f'toName="{TO_NAME}" choice="{choice}">'
+        )
+        lines += [f"    <Choice value={quoteattr(key)}/>" for key in question.choices]
+        lines.append("  </Choices>")
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
 
 
 class LabelStudioExporter(TextExporter):
@@ -95,18 +153,13 @@ class LabelStudioExporter(TextExporter):
     extension = ".json"
     media_type = "application/json"
 
-    def iter_bytes(
+    def pieces(
         self,
         rows: Iterable[ExportRow],
         *,
         scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
-    ) -> Iterator[bytes]:
-        return batched(self._pieces(rows, scheme=scheme))
-
-    def _pieces(
-        self, rows: Iterable[ExportRow], *, scheme: ExportScheme
+        seed: str,
+        ratios: Ratios,
     ) -> Iterator[str]:
         previous: int | None = None
         first = True
@@ -145,6 +198,7 @@ class LabelStudioExporter(TextExporter):
                 "external_id": head.external_id,
                 "meta": canonical(head.meta),
             },
+            "meta": task_meta(rows),
             "annotations": [annotation(row, scheme) for row in rows],
         }
         return dumps(obj, head)

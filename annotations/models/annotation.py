@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from annotations.choices import AnnotationStatus, GoldStatus, SpanOrigin
+from annotations.models.history import SpanHistoricalRecords
 
 
 class Annotation(models.Model):
@@ -38,6 +39,7 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    history = SpanHistoricalRecords()
 
     class Meta:
         ordering = ["article_id", "id"]
@@ -122,6 +124,7 @@ class GoldAnnotation(models.Model):
     text_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = SpanHistoricalRecords()
 
     def __str__(self) -> str:
         return f"Gold for {self.article_id}"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.choices import Role
 from annotations.default_scheme import default_scheme
+from annotations.models.history import ModuleHistoricalRecords
 from annotations.scheme import Scheme, SchemeError, parse_scheme
 
 
@@ -89,6 +90,7 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = ModuleHistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -124,6 +126,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = ModuleHistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.db import models
 
+from annotations.models.history import (
+    ModuleHistoricalRecords,
+    release_history_user,
+)
+
 
 def release_file_path(instance: "ReleaseFile", filename: str) -> str:
     release = instance.release
@@ -25,6 +30,7 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = ModuleHistoricalRecords(get_user=release_history_user)
 
     class Meta:
         ordering = ["project", "-number"]

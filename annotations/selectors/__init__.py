@@ -7,12 +7,14 @@ packages. The access helpers are re-exported here (``selectors.project_get_for_u
 from .access import (
     article_get_for_member,
     article_get_for_user,
+    article_in_project,
     article_list_for_user,
     guideline_current,
     job_get_for_user,
     project_get_for_user,
     project_list_for_user,
     project_list_with_guideline_numbers,
+    project_member_get,
     role_in_project,
 )
 from .guidelines import (
@@ -25,6 +27,7 @@ __all__ = [
     "annotations_under_guideline_version",
     "article_get_for_member",
     "article_get_for_user",
+    "article_in_project",
     "article_list_for_user",
     "gold_under_guideline_version",
     "guideline_current",
@@ -33,5 +36,6 @@ __all__ = [
     "project_get_for_user",
     "project_list_for_user",
     "project_list_with_guideline_numbers",
+    "project_member_get",
     "role_in_project",
 ]

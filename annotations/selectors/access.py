@@ -8,6 +8,7 @@ a member of (never 403, which would confirm they exist).
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -119,6 +120,26 @@ def article_get_for_user(*, user: User, article_id: int) -> Article:
         raise Http404("No such article.")
     article.project = project
     return article
+
+
+def article_in_project(*, project: Project, article_id: int) -> Article | None:
+    """The article of this project (``article.project`` is ``project``), or None.
+
+    For callers that already proved access to the project; they decide what a
+    miss means (404 for a URL, 400 for a field of a request body).
+    """
+    article = Article.objects.filter(project=project, pk=article_id).first()
+    if article is not None:
+        article.project = project
+    return article
+
+
+def project_member_get(*, project: Project, username: str) -> AbstractBaseUser | None:
+    """The member of the project with this username, or None."""
+    User = get_user_model()
+    return User.objects.filter(
+        **{User.USERNAME_FIELD: username}, memberships__project=project
+    ).first()
 
 
 def guideline_current(*, project: Project) -> GuidelineVersion | None:

@@ -1,7 +1,8 @@
 """Reads for agreement, adjudication and the dashboard: plain rows out of the ORM.
 
 Imported by services (agreement, gold), views, the API and the exporter; imports
-models and the ``agreement`` leaf package. Nothing here writes.
+models and the leaf packages ``agreement`` and ``agreement_report`` (whose
+``ProjectWork`` this module fills). Nothing here writes.
 
 Annotators are named by an internal key ``"@<user id>"`` inside computed figures
 (so a cached snapshot can be shown with names to reviewers and with pseudonyms
@@ -19,13 +20,19 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
 from annotations import permissions
 from annotations.agreement import agreement_levels, soft_labels
 from annotations.agreement.types import ItemLevel
+from annotations.agreement_report import (
+    HistoryPoint,
+    ProjectWork,
+    ReportSummary,
+    annotator_key,
+    question_ratings,
+)
 from annotations.choices import AnnotationStatus, GoldStatus
 from annotations.models import (
     AgreementSnapshot,
@@ -36,21 +43,15 @@ from annotations.models import (
     GoldSpan,
     Project,
 )
-from annotations.scheme import Question
-from annotations.selectors.exports import (
+from annotations.selectors.annotators import (
     annotator_pseudonym as exports_pseudonym,
 )
-
-
-def annotator_key(user_id: int) -> str:
-    """The internal key of an annotator inside computed figures."""
-    return f"@{user_id}"
 
 
 def annotator_pseudonym(*, project_id: int, user_id: int) -> str:
     """A stable pseudonym of a user within one project.
 
-    The one definition lives in ``selectors.exports`` (the exports show the same
+    The one definition lives in ``selectors.annotators`` (the exports show the same
     pseudonyms); re-exported here for the agreement figures.
     """
     return exports_pseudonym(project_id=project_id, user_id=user_id)
@@ -118,8 +119,8 @@ def agreement_snapshot_latest(*, project: Project) -> AgreementSnapshot | None:
     )
 
 
-def agreement_history(*, project: Project, limit: int = 200) -> list[dict]:
-    """``[{"computed_at", "summary"}]`` of past snapshots, oldest first.
+def agreement_history(*, project: Project, limit: int = 200) -> list[HistoryPoint]:
+    """The summaries of past snapshots, oldest first.
 
     Reads only the small ``summary`` key of each snapshot's JSON, so history
     stays cheap however large the snapshots are.
@@ -130,20 +131,25 @@ def agreement_history(*, project: Project, limit: int = 200) -> list[dict]:
         .values("computed_at", "data__summary")[:limit]
     )
     return [
-        {"computed_at": row["computed_at"], "summary": row["data__summary"] or {}}
+        HistoryPoint(
+            computed_at=row["computed_at"],
+            summary=ReportSummary.from_dict(row["data__summary"]),
+        )
         for row in reversed(list(rows))
     ]
 
 
-@dataclass
-class ProjectWork:
-    """Everything the agreement figures are computed from, as plain data."""
-
-    annotations: list[dict] = field(default_factory=list)
-    spans: dict[int, list[tuple[int, int, str, str]]] = field(default_factory=dict)
-    articles: dict[int, dict] = field(default_factory=dict)
-    gold: dict[int, dict] = field(default_factory=dict)
-    gold_spans: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+def article_texts(*, article_ids: Iterable[int]) -> dict[int, str]:
+    """``{article id: text}`` (in chunks of 2,000 ids, below database parameter limits)."""
+    ids = list(article_ids)
+    texts: dict[int, str] = {}
+    for offset in range(0, len(ids), 2000):
+        texts.update(
+            Article.objects.filter(pk__in=ids[offset : offset + 2000]).values_list(
+                "pk", "text"
+            )
+        )
+    return texts
 
 
 def project_work(*, project: Project) -> ProjectWork:
@@ -191,31 +197,6 @@ def project_work(*, project: Project) -> ProjectWork:
     for article_id in work.gold:
         work.gold_spans.setdefault(article_id, [])
     return work
-
-
-def question_ratings(
-    annotations: Iterable[dict], question: Question
-) -> list[tuple[int, str, object]]:
-    """``(article_id, "@annotator", answer)`` of submitted annotations for one question."""
-    rows = []
-    for annotation in annotations:
-        if annotation["status"] != AnnotationStatus.SUBMITTED:
-            continue
-        value = annotation["labels"].get(question.key)
-        if value is None or value == []:
-            continue
-        if question.multiple and not isinstance(value, list):
-            value = [value]
-        if not question.multiple and isinstance(value, list):
-            continue
-        rows.append(
-            (
-                annotation["article_id"],
-                annotator_key(annotation["annotator_id"]),
-                tuple(value) if isinstance(value, list) else value,
-            )
-        )
-    return rows
 
 
 def _submitted_answers(project: Project, article_ids=None) -> list[dict]:

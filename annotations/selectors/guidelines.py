@@ -1,4 +1,4 @@
-"""Reads about guideline versions: the version filter, the version list, the notice.
+"""Reads about guideline versions: the version filter, the list, a diff, the notice.
 
 These take a ``project`` the caller has already fetched through
 ``selectors.project_get_for_user`` (membership checked, 404 otherwise); they
@@ -36,6 +36,12 @@ from django.http import Http404
 from django.utils.safestring import SafeString
 
 from annotations import permissions
+from annotations.guideline_text import (
+    LabelHelp,
+    guideline_diff_html,
+    guidelines_render,
+    label_help,
+)
 from annotations.models import (
     Annotation,
     GoldAnnotation,
@@ -45,9 +51,8 @@ from annotations.models import (
     Project,
 )
 from annotations.scheme import SchemeError, parse_scheme
+from annotations.scheme_diff import SchemeChange, scheme_data_diff
 from annotations.selectors.access import role_in_project
-from annotations.services.guidelines import guideline_diff_html
-from annotations.services.scheme_changes import scheme_diff
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -87,13 +92,84 @@ def guideline_version_get(*, project: Project, number: int) -> GuidelineVersion:
 
 
 @dataclass
+class GuidelineReading:
+    """One guideline version as members read it, with the help for each span label."""
+
+    version: GuidelineVersion | None
+    versions: list[GuidelineVersion]
+    html: SafeString | str
+    labels: list[LabelHelp]
+
+
+def guideline_reading(
+    *, project: Project, number: int | None = None
+) -> GuidelineReading:
+    """Version ``number`` (default: the one in force) rendered, with per-label help.
+
+    Http404 when version ``number`` does not exist.
+    """
+    versions = list(guideline_version_list(project=project))
+    if number is not None:
+        version = guideline_version_get(project=project, number=number)
+    else:
+        version = versions[0] if versions else None
+    if version is None:
+        return GuidelineReading(version=None, versions=versions, html="", labels=[])
+    try:
+        labels = label_help(parse_scheme(version.scheme), version.text)
+    except SchemeError:
+        labels = []
+    return GuidelineReading(
+        version=version,
+        versions=versions,
+        html=guidelines_render(version.text),
+        labels=labels,
+    )
+
+
+@dataclass
+class GuidelineDiff:
+    """Two guideline versions compared: text diff (escaped HTML) and scheme changes."""
+
+    old: GuidelineVersion
+    new: GuidelineVersion
+    diff_html: SafeString
+    scheme_changes: list[SchemeChange]
+    versions: list[GuidelineVersion] = field(default_factory=list)
+
+
+def guideline_version_diff(
+    *, project: Project, from_number: int | None = None, to_number: int | None = None
+) -> GuidelineDiff:
+    """The diff between two versions; by default the previous one → the latest.
+
+    ``versions`` lists every version, newest first (for the version picker).
+    Http404 when a named version does not exist.
+    """
+    versions = list(guideline_version_list(project=project))
+    if to_number is None:
+        to_number = versions[0].number if versions else 1
+    if from_number is None:
+        from_number = max(to_number - 1, 1)
+    old = guideline_version_get(project=project, number=from_number)
+    new = guideline_version_get(project=project, number=to_number)
+    return GuidelineDiff(
+        old=old,
+        new=new,
+        diff_html=guideline_diff_html(old.text, new.text),
+        scheme_changes=scheme_data_diff(old.scheme, new.scheme),
+        versions=versions,
+    )
+
+
+@dataclass
 class GuidelineNotice:
     """What a member is shown when the guidelines changed since their baseline."""
 
     latest: GuidelineVersion
     baseline: GuidelineVersion
     versions: list[GuidelineVersion] = field(default_factory=list)
-    scheme_changes: list = field(default_factory=list)
+    scheme_changes: list[SchemeChange] = field(default_factory=list)
     diff_html: SafeString | str = ""
 
 
@@ -137,16 +213,10 @@ def guideline_notice_for_user(
     if len(versions) < 2:
         return None
     latest, baseline = versions[0], versions[-1]
-    try:
-        changes = scheme_diff(
-            parse_scheme(baseline.scheme), parse_scheme(latest.scheme)
-        )
-    except SchemeError:
-        changes = []
     return GuidelineNotice(
         latest=latest,
         baseline=baseline,
         versions=versions[:-1],
-        scheme_changes=changes,
+        scheme_changes=scheme_data_diff(baseline.scheme, latest.scheme),
         diff_html=guideline_diff_html(baseline.text, latest.text),
     )

@@ -1,9 +1,10 @@
 """Reads for the annotator's workspace: progress, the own annotation, suggestions.
 
-Imported by ``annotations.views.workspace``; imports models, the queue's slot
-rule and the pure ``offsets``/``scheme`` helpers. Blind by construction: the
-only annotation read here is the caller's own, and no figure counts other
-annotators' work on an article.
+Imported by ``annotations.views.workspace``, the my-annotation API and
+``services.annotations`` (``article_adjudicated``: the adjudication freeze);
+imports models, the access selectors and the pure ``scheme`` helpers. Blind
+by construction: the only annotation read here is the caller's own, and no
+figure counts other annotators' work on an article.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from annotations.models import (
     Project,
 )
 from annotations.scheme import Scheme
-from annotations.selectors.access import project_list_for_user
+from annotations.selectors.access import guideline_current, project_list_for_user
 
 FINISHED = (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED)
 
@@ -138,6 +139,18 @@ def annotation_get_own(
 ) -> Annotation | None:
     """The caller's annotation of the article, or None."""
     return Annotation.objects.filter(article=article, annotator=user).first()
+
+
+def annotation_get_own_with_spans(
+    *, user: AbstractBaseUser, article: Article
+) -> Annotation | None:
+    """The caller's annotation with its spans, annotator and guideline (API shape)."""
+    return (
+        Annotation.objects.filter(article=article, annotator=user)
+        .select_related("guideline_version", "annotator")
+        .prefetch_related("spans")
+        .first()
+    )
 
 
 def annotation_span_dicts(*, annotation: Annotation | None) -> list[dict[str, Any]]:
@@ -282,9 +295,7 @@ def workspace_get(
     prediction = prediction_latest(article=article) if show else None
     text = article.text
     meta = article.meta if isinstance(article.meta, dict) else {}
-    guideline = (
-        GuidelineVersion.objects.filter(project=project).order_by("-number").first()
-    )
+    guideline = guideline_current(project=project)
     return Workspace(
         article=article,
         project=project,
@@ -313,6 +324,7 @@ __all__ = [
     "Progress",
     "Workspace",
     "annotation_get_own",
+    "annotation_get_own_with_spans",
     "annotation_span_dicts",
     "article_adjudicated",
     "prediction_latest",

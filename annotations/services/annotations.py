@@ -1,21 +1,104 @@
-"""Saving an annotator's work, with validation and optimistic locking."""
+"""Saving an annotator's work: the one use case every door calls, and the write under it.
+
+``annotation_submit`` is the annotator's save (draft, submit or skip) as the
+annotation page and the API ``PUT my-annotation`` both call it: in one
+transaction it locks the article, takes the annotator's slot
+(``services.queue.assignment_claim``), refuses changes once the article is
+adjudicated (``annotation_freeze_check``), checks the optimistic lock
+(``services.versioning.version_check``) and saves. ``annotation_save`` is the
+write under it (validation, lock, spans) for services and test set-ups; no
+door calls it.
+
+Concurrency: every save locks the article row first (``select_for_update``), so
+two first saves of one annotation (double click, autosave + submit) run one
+after the other: the first creates it, the second is refused with
+ConflictError (409) instead of hitting the unique constraint.
+
+Imported by views, the API and ``services.workspace``; imports models, the
+queue, the access selectors and the pure ``offsets``/``scheme`` rules.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from annotations.choices import AnnotationStatus, SpanOrigin
+from annotations import permissions
+from annotations.choices import AnnotationStatus, Role, SpanOrigin
+from annotations.errors import ConflictError
 from annotations.models import Annotation, AnnotationSpan, Article
 from annotations.offsets import SpanError, parse_spans
 from annotations.scheme import SchemeError, validate_answers
-from annotations.selectors import guideline_current
-from annotations.services.queue import assignment_record_status
-from annotations.services.versioning import version_check
+from annotations.selectors import guideline_current, role_in_project
+from annotations.selectors.workspace import article_adjudicated
+from annotations.services.history import history_record
+from annotations.services.queue import assignment_claim, assignment_record_status
+from annotations.services.versioning import article_lock, version_check
+
+
+@dataclass(frozen=True)
+class AnnotationInput:
+    """An annotator's save as any door parsed it (API body, page form).
+
+    ``version`` is None to create the annotation, else the version it replaces.
+    """
+
+    spans: list[dict] = field(default_factory=list)
+    labels: dict = field(default_factory=dict)
+    status: str = AnnotationStatus.DRAFT
+    version: int | None = None
+    lead_time_ms: int | None = None
+    skip_reason: str = ""
+
+
+def annotation_freeze_check(*, article: Article) -> None:
+    """Raise ConflictError once the article is adjudicated (a gold annotation exists).
+
+    From then on its annotations are the record the gold was made from: no
+    door may change, empty or reopen them.
+    """
+    if article_adjudicated(article=article):
+        raise ConflictError(
+            _("This article has been adjudicated; it can no longer change.")
+        )
+
+
+@transaction.atomic
+def annotation_submit(
+    *, user: AbstractBaseUser, article: Article, data: AnnotationInput
+) -> Annotation:
+    """Save the user's annotation of the article (draft, submit or skip).
+
+    The one use case behind the annotation page and ``PUT my-annotation``:
+    members who may not annotate get PermissionDenied; annotators take a slot
+    on the article first (ConflictError when every slot is someone else's);
+    an adjudicated article refuses every change (ConflictError); then
+    ``annotation_save`` (optimistic lock, validation, spans). All in one
+    transaction: a refused save leaves no claim behind.
+    """
+    role = role_in_project(user=user, project=article.project)
+    if not permissions.can_annotate(role):
+        raise PermissionDenied("Your role in this project cannot annotate.")
+    article_lock(article)
+    if role == Role.ANNOTATOR:
+        assignment_claim(article=article, user=user)
+    annotation_freeze_check(article=article)
+    return annotation_save(
+        article=article,
+        annotator=user,
+        spans=data.spans,
+        labels=data.labels,
+        status=data.status,
+        version=data.version,
+        lead_time_ms=data.lead_time_ms,
+        skip_reason=data.skip_reason,
+    )
 
 
 def _validated_spans(article: Article, spans: Any) -> list[tuple[Any, str, dict]]:
@@ -62,13 +145,17 @@ def annotation_save(
 ) -> Annotation:
     """Create or replace the annotator's annotation of the article.
 
-    ``version=None`` creates it (ConflictError if one exists); otherwise
-    ``version`` must equal the stored one (ConflictError when stale), and the
-    saved annotation gets ``version + 1``. Submitting checks that every required
+    The write under ``annotation_submit`` (doors call that one: it adds the
+    claim and the adjudication freeze). Locks the article row first, so
+    concurrent first saves cannot both insert. ``version=None`` creates it
+    (ConflictError if one exists); otherwise ``version`` must equal the stored
+    one (ConflictError when stale), and the saved annotation gets
+    ``version + 1``. Submitting checks that every required
     question is answered. Spans and answers are validated against the project's
     scheme and the article's text; invalid input raises ValidationError and
     leaves the stored annotation as it was.
     """
+    article_lock(article)
     if status not in AnnotationStatus.values:
         raise ValidationError({"status": [f"Unknown status {status!r}."]})
     if status == AnnotationStatus.SKIPPED and not skip_reason.strip():
@@ -119,5 +206,6 @@ def annotation_save(
         )
         for span, origin, attributes in clean_spans
     )
+    history_record(annotation, user=annotator)
     assignment_record_status(article=article, user=annotator, status=status)
     return annotation

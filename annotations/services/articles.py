@@ -1,4 +1,10 @@
-"""Importing articles."""
+"""Importing plain article items: validation, deduplication and the bulk write.
+
+Imported by the importers package (every file and API import ends here), the demo
+loader and the import doors; imports the models and, lazily, the pre-annotation
+service (so that pages which only list articles do not load spaCy). All or
+nothing: invalid items raise ``ArticleImportError`` before anything is written.
+"""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from annotations.choices import AnnotationStatus, AssignmentState
 from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, Assignment, Membership
 from annotations.services.queue import slot_taken_q
+from annotations.services.versioning import article_lock
 
 
 def _require_annotator(article: Article, user: AbstractBaseUser) -> None:
@@ -55,7 +56,7 @@ def assignment_assign(
 ) -> Assignment:
     """Give ``article`` to ``annotator`` (no lease); idempotent for a held slot."""
     now = now or timezone.now()
-    Article.objects.select_for_update().filter(pk=article.pk).first()
+    article_lock(article)
     _require_annotator(article, annotator)
     annotation = Annotation.objects.filter(article=article, annotator=annotator).first()
     if annotation is not None and annotation.status != AnnotationStatus.DRAFT:
@@ -120,7 +121,7 @@ def assignment_release(
     discard_draft: bool = False,
 ) -> Assignment:
     """Free the slot (state ``released``); the article goes back to the pool."""
-    Article.objects.select_for_update().filter(pk=assignment.article_id).first()
+    article_lock(assignment.article)
     assignment.refresh_from_db()
     if assignment.state == AssignmentState.DONE:
         raise ConflictError("This assignment is submitted work; it stays.")

@@ -1,27 +1,15 @@
-"""Dataset exports: the automatic consensus, streamed exports and export jobs.
+"""Dataset exports: the one export pipeline and everything that writes its bytes.
 
-Imported by the API, commands and tasks; uses the ``exports`` selector, the
-``exporters`` leaf package, the job services and Django's storage API.
+Imported by the API, the ``export_dataset`` command, tasks and the release and
+training services; uses the export selectors, the ``exporters`` leaf package, the
+job services and Django's storage API.
 
-**Automatic consensus** (``source=gold`` where an article has no adjudicated gold
-yet), configured per project in ``Project.consensus``::
-
-    {"question_threshold": 0.5, "span_min_annotators": 2}
-
-- The article needs ``required = min(span_min_annotators, project.overlap)``
-  submitted annotations, else it is left out of the gold export.
-- A span ``(start, end, label)`` is kept when at least ``required`` annotators
-  marked exactly it (exact offsets and label; no partial credit).
-- Answers follow the canonical rule of ``services.gold.merge_annotations`` (the
-  one that pre-fills the reviewer's gold draft): a single-choice question takes the
-  most frequent answer when its share of the annotators who answered reaches
-  ``question_threshold`` and no other answer ties with it; a multiple-choice
-  question takes every choice picked by more than that share (at least, when the
-  threshold is above 0.5). Where the project forbids overlapping spans, the better
-  supported span wins.
-- The row's guideline version is the lowest among the merged annotations (the
-  oldest rules any of them followed), and ``meta["newsroom"]`` is
-  ``{"gold": "consensus", "annotators": n, "rule": ...}``.
+``export_stream`` is the only place where an export is assembled (check, rows,
+scheme, split, exporter): the streamed HTTP export (``export_start``), export jobs
+(``export_job_run``), the command (``export_file_write``) and every file of a
+release call it, so the same filters give the same bytes on every door. Gold
+exports fall back to the automatic consensus (``annotations.consensus``) where an
+article has no adjudicated gold yet.
 
 **Large exports** (more articles than ``settings.NEWSROOM_EXPORT_ASYNC_THRESHOLD``,
 default 5,000) run as a Celery job: the file is written through
@@ -33,31 +21,33 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from annotations.choices import AnnotationStatus, JobKind
-from annotations.exporters import DEFAULT_RATIOS, get_exporter, iter_export
+from annotations.exporters import ExportRow, get_exporter, iter_export
 from annotations.models import Job, Project
+from annotations.selectors.export_access import export_access_check
+from annotations.selectors.export_rows import export_rows
 from annotations.selectors.exports import (
     GOLD_STATUSES,
     SOURCES,
-    ConsensusResult,
     ExportFilters,
-    SourceAnnotation,
     export_count,
-    export_rows,
     export_scheme,
+    export_split_options,
 )
-from annotations.services.gold import merge_annotations
 from annotations.services.jobs import (
     job_claim,
     job_create,
@@ -68,99 +58,21 @@ from annotations.services.jobs import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CONSENSUS = {"question_threshold": 0.5, "span_min_annotators": 2}
 DEFAULT_ASYNC_THRESHOLD = 5000
 EXPORT_DIR = "exports"
-CONSENSUS_RULE = (
-    "spans marked identically by >= min(span_min_annotators, overlap) annotators; "
-    "answers chosen by question_threshold of those who answered, ties dropped "
-    "(services.gold.merge_annotations)"
-)
+JOB_PROGRESS_EVERY = 1000
+
+RowWatch = Callable[[Iterator[ExportRow]], Iterator[ExportRow]]
+
+
+class ExportFailed(ValueError):
+    """The rows cannot be written in the format (e.g. spans that fit no token)."""
 
 
 def async_threshold() -> int:
     return int(
         getattr(settings, "NEWSROOM_EXPORT_ASYNC_THRESHOLD", DEFAULT_ASYNC_THRESHOLD)
     )
-
-
-@dataclass(frozen=True)
-class ConsensusSettings:
-    question_threshold: float = 0.5
-    span_min_annotators: int = 2
-
-    @classmethod
-    def for_project(cls, project: Project) -> ConsensusSettings:
-        raw = {**DEFAULT_CONSENSUS, **(project.consensus or {})}
-        threshold = float(raw["question_threshold"])
-        minimum = int(raw["span_min_annotators"])
-        return cls(
-            question_threshold=threshold,
-            span_min_annotators=max(1, min(minimum, project.overlap)),
-        )
-
-
-def consensus_merge(
-    annotations: Sequence[SourceAnnotation],
-    *,
-    config: ConsensusSettings,
-    multiple: dict[str, bool],
-    allow_overlap: bool = True,
-) -> ConsensusResult | None:
-    """The automatic consensus of one article's submitted annotations (see module doc).
-
-    The rule itself is ``services.gold.merge_annotations``, the same one that
-    pre-fills the reviewer's gold draft; this adds the export's completeness
-    gate. ``multiple`` maps question keys to whether they take several
-    choices. Pure: no database access. Returns None when there are too few
-    annotations.
-    """
-    required = config.span_min_annotators
-    if len(annotations) < required:
-        return None
-    merged = merge_annotations(
-        [(a.labels, a.spans) for a in annotations],
-        questions=[(key, is_multiple, ()) for key, is_multiple in multiple.items()],
-        question_threshold=config.question_threshold,
-        min_annotators=required,
-        allow_overlap=allow_overlap,
-    )
-    versions = [
-        a.guideline_version for a in annotations if a.guideline_version is not None
-    ]
-    return ConsensusResult(
-        spans=tuple(merged.spans),
-        labels=merged.labels,
-        guideline_version=min(versions) if versions else None,
-        info={
-            "annotators": len(annotations),
-            "rule": CONSENSUS_RULE,
-            "question_threshold": config.question_threshold,
-            "span_min_annotators": required,
-        },
-    )
-
-
-def project_consensus(project: Project):
-    """The consensus function for ``export_rows`` bound to the project's settings."""
-    config = ConsensusSettings.for_project(project)
-    multiple = {q.key: q.multiple for q in project.parsed_scheme.questions}
-
-    def merge(annotations: Sequence[SourceAnnotation]) -> ConsensusResult | None:
-        return consensus_merge(
-            annotations,
-            config=config,
-            multiple=multiple,
-            allow_overlap=project.allow_overlapping_spans,
-        )
-
-    return merge
-
-
-def split_options(project: Project) -> dict[str, Any]:
-    """Seed and ratios of the project's deterministic split."""
-    ratios = tuple(project.split_ratios) if project.split_ratios else DEFAULT_RATIOS
-    return {"seed": project.split_seed or project.slug, "ratios": ratios}
 
 
 def export_filename(*, project: Project, fmt: str, filters: ExportFilters) -> str:
@@ -224,34 +136,104 @@ def export_check(*, project: Project, fmt: str, filters: ExportFilters) -> None:
         raise ValidationError(errors)
 
 
-def export_iter(
+def export_stream(
     *,
     project: Project,
     fmt: str,
     filters: ExportFilters,
-    names_visible: bool,
+    names_visible: bool = False,
+    watch: RowWatch | None = None,
     chunk_size: int | None = None,
 ) -> Iterator[bytes]:
-    """The export's bytes in chunks, reading the database lazily."""
+    """The export's bytes in chunks, reading the database lazily: THE export pipeline.
+
+    Checks the request (ValidationError), reads ``export_rows`` (the project's
+    consensus included), lets ``watch`` see every row on its way (progress, release
+    counts) and writes them with the format's exporter, the project's scheme and
+    its deterministic split. Callers never assemble these parts themselves.
+    """
     export_check(project=project, fmt=fmt, filters=filters)
     options = {} if chunk_size is None else {"chunk_size": chunk_size}
     rows = export_rows(
-        project=project,
-        filters=filters,
-        names_visible=names_visible,
-        consensus=project_consensus(project),
-        **options,
+        project=project, filters=filters, names_visible=names_visible, **options
     )
     return iter_export(
         get_exporter(fmt),
-        rows,
+        watch(rows) if watch is not None else rows,
         scheme=export_scheme(project=project, labels=filters.labels),
-        **split_options(project),
+        **export_split_options(project),
     )
+
+
+def count_articles(report: Callable[[int], None], *, every: int = 1) -> RowWatch:
+    """A ``watch`` that reports how many new articles went by, ``every`` at a time."""
+
+    def watch(rows: Iterator[ExportRow]) -> Iterator[ExportRow]:
+        last, pending = None, 0
+        for row in rows:
+            if row.article_id != last:
+                last, pending = row.article_id, pending + 1
+                if pending >= every:
+                    report(pending)
+                    pending = 0
+            yield row
+        if pending:
+            report(pending)
+
+    return watch
 
 
 def export_needs_job(*, project: Project, filters: ExportFilters) -> bool:
     return export_count(project=project, filters=filters) > async_threshold()
+
+
+@dataclass
+class ExportDownload:
+    """A streamed export ready to send: its first chunk is already written."""
+
+    filename: str
+    media_type: str
+    chunks: Iterator[bytes]
+
+
+def export_start(
+    *, project: Project, fmt: str, filters: ExportFilters, mode: str, created_by
+) -> Job | ExportDownload:
+    """One export request of a member: a queued job (big, or ``mode=job``) or a stream.
+
+    ``project`` comes from ``project_get_for_export``. Raises PermissionDenied when
+    the role may not export ``filters.source``, ValidationError for bad filters and
+    ExportFailed when the rows cannot be written in ``fmt``.
+    """
+    access = export_access_check(project=project, source=filters.source)
+    export_check(project=project, fmt=fmt, filters=filters)
+    if mode == "job" or (
+        mode == "auto" and export_needs_job(project=project, filters=filters)
+    ):
+        return export_job_create(
+            project=project,
+            fmt=fmt,
+            filters=filters,
+            names_visible=access.names_visible,
+            created_by=created_by,
+        )
+    chunks = export_stream(
+        project=project, fmt=fmt, filters=filters, names_visible=access.names_visible
+    )
+    try:
+        first = next(chunks, b"")
+    except ValueError as error:
+        raise ExportFailed(f"Cannot export: {error}") from error
+    return ExportDownload(
+        filename=export_filename(project=project, fmt=fmt, filters=filters),
+        media_type=get_exporter(fmt).media_type,
+        chunks=_prepend(first, chunks),
+    )
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
 
 
 def export_job_create(
@@ -288,54 +270,24 @@ def export_job_path(job: Job) -> str:
     return f"{EXPORT_DIR}/{job.pk}/{name}"
 
 
-class _CountingRows:
-    """Wrap the rows to report progress to the job every ``every`` rows."""
-
-    def __init__(self, rows, job_id: str, every: int = 1000):
-        self.rows, self.job_id, self.every = rows, job_id, every
-
-    def __iter__(self):
-        article_ids: set[int] = set()
-        pending = 0
-        for row in self.rows:
-            if row.article_id not in article_ids:
-                article_ids.add(row.article_id)
-                pending += 1
-                if pending >= self.every:
-                    job_progress(job_id=self.job_id, done=pending)
-                    pending = 0
-            yield row
-        if pending:
-            job_progress(job_id=self.job_id, done=pending)
-
-
 def export_job_run(*, job_id: str) -> dict[str, Any]:
     """Write the export file of a queued job (idempotent: a claimed job is left alone)."""
     if not job_claim(job_id=job_id):
         return Job.objects.get(pk=job_id).result
     job = Job.objects.select_related("project").get(pk=job_id)
     try:
-        fmt = job.params["format"]
-        filters = filters_from_params(job.params["filters"])
-        project = job.project
-        export_check(project=project, fmt=fmt, filters=filters)
-        rows = export_rows(
-            project=project,
-            filters=filters,
-            names_visible=bool(job.params.get("names_visible")),
-            consensus=project_consensus(project),
-        )
         path = export_job_path(job)
-        size, sha256 = storage_write_chunks(
-            path,
-            iter_export(
-                get_exporter(fmt),
-                _CountingRows(rows, job_id),
-                scheme=export_scheme(project=project, labels=filters.labels),
-                **split_options(project),
+        chunks = export_stream(
+            project=job.project,
+            fmt=job.params["format"],
+            filters=filters_from_params(job.params["filters"]),
+            names_visible=bool(job.params.get("names_visible")),
+            watch=count_articles(
+                lambda n: job_progress(job_id=job_id, done=n),
+                every=JOB_PROGRESS_EVERY,
             ),
-            overwrite=True,
         )
+        size, sha256 = storage_write_chunks(path, chunks, overwrite=True)
     except Exception as error:
         logger.exception("export job %s failed", job_id)
         job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
@@ -351,8 +303,70 @@ def export_job_run(*, job_id: str) -> dict[str, Any]:
     return result
 
 
+def export_file_write(
+    *,
+    project: Project,
+    fmt: str,
+    filters: ExportFilters,
+    out: Path,
+    names_visible: bool = False,
+    overwrite: bool = False,
+    progress=None,
+) -> int:
+    """Write an export to a local file (the command); return how many rows.
+
+    The bytes go to ``<out>.partial`` first and replace ``out`` once complete, so a
+    failed export leaves no half-written file. ``progress`` is a tqdm-like object:
+    its ``total`` is set to the number of articles and ``update()`` called per
+    article. ValidationError for bad filters or paths, ExportFailed when the rows
+    cannot be written in ``fmt``.
+    """
+    if out.exists() and not overwrite:
+        raise ValidationError(f"{out} exists; pass --force to overwrite it.")
+    if not out.parent.is_dir():
+        raise ValidationError(f"No such directory: {out.parent}")
+    export_check(project=project, fmt=fmt, filters=filters)
+    written = 0
+
+    def watch(rows: Iterator[ExportRow]) -> Iterator[ExportRow]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    if progress is not None:
+        progress.total = export_count(project=project, filters=filters)
+        articles = count_articles(progress.update)
+        watch = _chain_watches(articles, watch)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            for chunk in export_stream(
+                project=project,
+                fmt=fmt,
+                filters=filters,
+                names_visible=names_visible,
+                watch=watch,
+            ):
+                handle.write(chunk)
+    except ValueError as error:
+        partial.unlink(missing_ok=True)
+        raise ExportFailed(f"Cannot export: {error}") from error
+    partial.replace(out)
+    return written
+
+
+def _chain_watches(*watches: RowWatch) -> RowWatch:
+    def watch(rows: Iterator[ExportRow]) -> Iterator[ExportRow]:
+        for each in watches:
+            rows = each(rows)
+        return rows
+
+    return watch
+
+
 def storage_write_chunks(
-    path: str, chunks: Iterator[bytes], *, overwrite: bool = False
+    path: str, chunks: Iterable[bytes], *, overwrite: bool = False
 ) -> tuple[int, str]:
     """Write chunks to ``default_storage`` at ``path``; return (size, sha256).
 
@@ -360,10 +374,6 @@ def storage_write_chunks(
     (S3 included) and memory stays bounded. ``overwrite`` deletes an old file at the
     path first (exports: a retried job); releases never overwrite.
     """
-    import tempfile
-
-    from django.core.files import File
-
     digest = hashlib.sha256()
     size = 0
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:

@@ -1,18 +1,10 @@
-"""Guidelines: safe Markdown rendering, per-label help, version diffs, acknowledgement.
+"""Guideline writes: publish a version (with an optional scheme change), acknowledge one.
 
-Rendering: Markdown (tables, fenced code, lists) → HTML → ``nh3`` with an
-allow-list of tags and attributes. Anything else is stripped: ``<script>`` and
-``<style>`` with their content, every ``on*`` attribute, ``style``, and every
-URL whose scheme is not http, https or mailto (``javascript:``, ``data:``).
-Images are not allowed (no requests to other hosts from the guidelines).
-Links get ``rel="noopener noreferrer nofollow"``.
-
-Per-label sections: a Markdown heading whose text starts with a label key
-(``### ORG``, ``## LOADED: loaded language``) opens that label's section,
-which runs until the next heading of the same or a higher level. The
-annotation page shows it next to the label together with the label's
-description and its positive/negative examples from the scheme
-(``span_labels[].examples``); see ``label_help``.
+The pure rules (Markdown rendering and sanitising, per-label help, the text
+diff, text validation) live in the leaf module ``annotations.guideline_text``;
+``guidelines_render``, ``label_help`` and ``LabelHelp`` are re-exported here
+for the annotation page (``views/workspace.py``), which still imports them
+from this module.
 
 Acknowledgement: ``guideline_acknowledge`` records that a member has read a
 version (idempotent). Who must acknowledge is decided by
@@ -21,218 +13,31 @@ version (idempotent). Who must acknowledge is decided by
 
 from __future__ import annotations
 
-import difflib
-import re
-from dataclasses import dataclass
-
-import markdown
-import nh3
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db import transaction
 
+from annotations.guideline_text import (
+    LabelHelp,
+    guideline_text_validate,
+    guidelines_render,
+    label_help,
+)
 from annotations.models import (
     GuidelineAcknowledgement,
     GuidelineVersion,
     Membership,
     Project,
 )
-from annotations.scheme import Scheme
 from annotations.services.scheme_changes import scheme_change_apply
 
-ALLOWED_TAGS = frozenset(
-    {
-        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details",
-        "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-        "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
-        "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-        "th", "thead", "tr", "u", "ul",
-    }
-)  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "td": {"align", "colspan", "rowspan"},
-    "th": {"align", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
-    "code": {"class"},
-}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
-MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "def_list", "abbr"]
-MAX_TEXT_LENGTH = 200_000
-
-
-def guidelines_render(text: str) -> SafeString:
-    """Markdown to sanitised HTML, safe to insert into a page."""
-    html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS)
-    clean = nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
-
-
-# --- per-label help --------------------------------------------------------------
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-def label_sections(text: str, label_keys: tuple[str, ...]) -> dict[str, str]:
-    """The Markdown of each label's section (see the module docstring)."""
-    sections: dict[str, list[str]] = {}
-    current: str | None = None
-    level = 0
-    in_fence = False
-    for line in (text or "").splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match:
-            heading_level = len(match.group(1))
-            title = match.group(2).strip().strip("*_`")
-            key = next(
-                (
-                    k
-                    for k in label_keys
-                    if re.match(rf"^{re.escape(k)}(?![A-Za-z0-9_])", title)
-                ),
-                None,
-            )
-            if key is not None:
-                current, level = key, heading_level
-                sections.setdefault(key, [])
-                continue
-            if current is not None and heading_level <= level:
-                current = None
-        if current is not None:
-            sections[current].append(line)
-    return {key: "\n".join(lines).strip() for key, lines in sections.items()}
-
-
-@dataclass(frozen=True)
-class LabelHelp:
-    key: str
-    name: str
-    description: str
-    color: str
-    shortcut: str
-    section_html: SafeString
-    positive: tuple[str, ...]
-    negative: tuple[str, ...]
-
-
-def label_help(scheme: Scheme, text: str) -> list[LabelHelp]:
-    """What the annotation page shows next to each span label, in scheme order."""
-    sections = label_sections(text, scheme.span_label_keys)
-    return [
-        LabelHelp(
-            key=label.key,
-            name=label.name,
-            description=label.description,
-            color=label.color,
-            shortcut=label.shortcut,
-            section_html=guidelines_render(sections.get(label.key, "")),
-            positive=label.examples.positive,
-            negative=label.examples.negative,
-        )
-        for label in scheme.span_labels
-    ]
-
-
-# --- diff ------------------------------------------------------------------------
-
-_WORDS = re.compile(r"\s+|[^\s]+")
-
-
-def _inline_diff(old: str, new: str) -> tuple[str, str]:
-    """Escaped old and new line with changed words in <del>/<ins>."""
-    old_words, new_words = _WORDS.findall(old), _WORDS.findall(new)
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    left, right = [], []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        a, b = escape("".join(old_words[i1:i2])), escape("".join(new_words[j1:j2]))
-        if tag == "equal":
-            left.append(a)
-            right.append(b)
-            continue
-        if a:
-            left.append(f"<del>{a}</del>")
-        if b:
-            right.append(f"<ins>{b}</ins>")
-    return "".join(left), "".join(right)
-
-
-def guideline_diff_html(old_text: str, new_text: str, context: int = 3) -> SafeString:
-    """A readable line diff as an HTML table; every piece of text is escaped.
-
-    Rows: unchanged context lines, removed lines (``<del>``), added lines
-    (``<ins>``); a changed line shows its changed words marked inside.
-    """
-    old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    rows: list[str] = []
-
-    def row(kind: str, old_no, new_no, html: str) -> None:
-        rows.append(
-            f'<tr class="diff-{kind}"><td class="ln">{old_no or ""}</td>'
-            f'<td class="ln">{new_no or ""}</td><td class="diff-text">{html}</td></tr>'
-        )
-
-    groups = list(matcher.get_grouped_opcodes(context))
-    for index, group in enumerate(groups):
-        if index:
-            row("gap", "", "", "…")
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                for offset in range(i2 - i1):
-                    row(
-                        "equal",
-                        i1 + offset + 1,
-                        j1 + offset + 1,
-                        escape(old_lines[i1 + offset]),
-                    )
-                continue
-            if tag == "replace" and i2 - i1 == j2 - j1:
-                for offset in range(i2 - i1):
-                    left, right = _inline_diff(
-                        old_lines[i1 + offset], new_lines[j1 + offset]
-                    )
-                    row("del", i1 + offset + 1, "", f"<del>−</del> {left}")
-                    row("ins", "", j1 + offset + 1, f"<ins>+</ins> {right}")
-                continue
-            for offset in range(i2 - i1):
-                line = escape(old_lines[i1 + offset])
-                row("del", i1 + offset + 1, "", f"<del>− {line}</del>")
-            for offset in range(j2 - j1):
-                line = escape(new_lines[j1 + offset])
-                row("ins", "", j1 + offset + 1, f"<ins>+ {line}</ins>")
-    if not rows:
-        return mark_safe('<p class="muted">The text did not change.</p>')
-    return mark_safe(  # noqa: S308 - every text piece above went through escape()
-        '<table class="diff" data-testid="guidelines-diff"><tbody>'
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-
-
-# --- publish and acknowledge -----------------------------------------------------
-
-
-def guideline_text_validate(text: str) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError({"text": ["The guidelines must not be empty."]})
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ValidationError(
-            {"text": [f"At most {MAX_TEXT_LENGTH} characters, please."]}
-        )
-    return text
+__all__ = [
+    "LabelHelp",
+    "guideline_acknowledge",
+    "guideline_version_publish",
+    "guidelines_render",
+    "label_help",
+]
 
 
 def guideline_acknowledge(
@@ -249,6 +54,7 @@ def guideline_acknowledge(
     return acknowledgement
 
 
+@transaction.atomic
 def guideline_version_publish(
     *,
     project: Project,
@@ -263,7 +69,8 @@ def guideline_version_publish(
     A scheme change goes through the safe-change rules of
     ``annotations.services.scheme_changes`` (refused with the counts when it
     would lose work). The author has read what they wrote: their
-    acknowledgement is recorded. Returns None when nothing changed.
+    acknowledgement is recorded in the same transaction. Returns None when
+    nothing changed.
     """
     guideline_text_validate(text)
     if not isinstance(changelog, str) or not changelog.strip():

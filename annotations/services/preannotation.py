@@ -16,6 +16,11 @@ package or a directory on disk, mapped onto the scheme by
 ``project.label_mapping``), or empty for the built-in one of the project's
 language. Admins can extend the built-in gazetteers and lexicons with
 ``project.pipeline_options["extra_terms"]`` (``{"ORG": ["Acme AG"], ...}``).
+
+spaCy stays out of web processes until it is needed: ``annotations.nlp``'s
+registry, loader and suggest modules (which import spaCy) are imported inside
+the functions that use them, so loading the URL conf (which imports this
+module through the API) never imports spaCy.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,10 +38,11 @@ from django.utils import timezone
 
 from annotations.choices import JobKind, JobStatus
 from annotations.models import Article, Job, Prediction, Project
-from annotations.nlp import registry, suggest
 from annotations.nlp.errors import PipelineError
-from annotations.nlp.registry import PipelineSpec
 from annotations.services.jobs import job_create
+
+if TYPE_CHECKING:
+    from annotations.nlp.registry import PipelineSpec
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +55,8 @@ def _chunk_size() -> int:
 
 def pipeline_spec_for_project(project: Project) -> PipelineSpec:
     """The pipeline spec the project uses now; PipelineError explains any problem."""
+    from annotations.nlp import registry
+
     name = project.pipeline or f"fin-{project.language}"
     options = project.pipeline_options or {}
     if name in registry.BUILTIN_PIPELINES:
@@ -70,7 +79,7 @@ def pipeline_spec_for_project(project: Project) -> PipelineSpec:
     spec = registry.spacy_package_spec(
         installed[name], project.label_mapping, project.parsed_scheme.span_label_keys
     )
-    return PipelineSpec(
+    return registry.PipelineSpec(
         name=name,
         version=spec.version,
         language=spec.language,
@@ -82,6 +91,7 @@ def pipeline_spec_for_project(project: Project) -> PipelineSpec:
 
 def _trained_spec(project: Project, name: str) -> PipelineSpec:
     """A pipeline this project trained on its own gold: labels are scheme keys already."""
+    from annotations.nlp import registry
     from annotations.services.training import trained_pipeline_for
 
     try:
@@ -90,7 +100,7 @@ def _trained_spec(project: Project, name: str) -> PipelineSpec:
         raise PipelineError(" ".join(error.messages)) from error
     keys = project.parsed_scheme.span_label_keys
     spec = registry.spacy_package_spec(model.path, {k: k for k in keys}, keys)
-    return PipelineSpec(
+    return registry.PipelineSpec(
         name=name,
         version=f"{model.version}+{spec.version.rsplit('+', 1)[-1]}",
         language=spec.language,
@@ -102,6 +112,7 @@ def _trained_spec(project: Project, name: str) -> PipelineSpec:
 
 def warm_pipelines() -> None:
     """Build ``settings.NEWSROOM_WARM_PIPELINES`` now (worker start); failures are only logged."""
+    from annotations.nlp import registry
     from annotations.nlp.loader import load_pipeline
 
     for name in getattr(settings, "NEWSROOM_WARM_PIPELINES", []):
@@ -129,18 +140,24 @@ def preannotation_schedule(
 
     Without ``article_ids`` every article of the project is (re-)considered;
     articles that already have a prediction for the current pipeline version
-    are counted as done without work. Raises ValidationError when the
-    project's pipeline is unusable, so nothing is queued that cannot run.
+    are counted as done without work. Raises ValidationError on
+    ``article_ids`` when some are not articles of the project, and on
+    ``pipeline`` when the project's pipeline is unusable, so nothing is queued
+    that cannot run. The project page, ``POST /api/v1/projects/{id}/preannotate/``,
+    the Django admin and imports all start runs here.
     """
-    spec = pipeline_validate(project)
+    project_ids = Article.objects.filter(project=project).order_by("id")
     if article_ids is None:
-        ids = list(
-            Article.objects.filter(project=project)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
+        ids = list(project_ids.values_list("id", flat=True))
     else:
         ids = sorted(set(article_ids))
+        known = set(project_ids.filter(pk__in=ids).values_list("id", flat=True))
+        unknown = [pk for pk in ids if pk not in known]
+        if unknown:
+            raise ValidationError(
+                {"article_ids": [f"Not articles of this project: {unknown[:20]}"]}
+            )
+    spec = pipeline_validate(project)
     job = job_create(
         kind=JobKind.PREANNOTATE,
         project=project,
@@ -195,6 +212,8 @@ def preannotate_articles(
     *, project: Project, spec: PipelineSpec, article_ids: Iterable[int]
 ) -> BatchResult:
     """Store predictions of ``spec`` for the given articles that lack one (bulk writes)."""
+    from annotations.nlp import suggest
+
     ids = list(article_ids)
     done = Prediction.objects.filter(
         article=OuterRef("pk"), pipeline=spec.name, pipeline_version=spec.version

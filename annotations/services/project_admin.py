@@ -1,4 +1,9 @@
-"""Project administration: templates, clones, settings, members.
+"""Project administration: create, clone, change settings and scheme, members.
+
+Each admin action is one function here, called alike by the settings pages
+and the REST API: ``project_create_from_template``,
+``project_clone``, ``project_patch`` (settings and scheme together),
+``member_add``, ``member_role_change`` and ``member_remove``.
 
 Decisions:
 
@@ -9,7 +14,9 @@ Decisions:
   that keeps the list of projects in the hands of whoever runs the site.
 * **Templates**: the default financial-news scheme and guidelines, in German or
   English (``annotations.default_scheme``); one click creates the project with
-  guideline version 1.
+  guideline version 1. The API may send its own scheme and guidelines instead;
+  without a scheme the language must have a template, on the page and in the
+  API alike.
 * **Clones** copy the scheme (current, with examples), the current guideline
   text (as version 1 of the clone, changelog naming the source), and the work
   settings (overlap, overlapping spans, pipeline, label mapping, pipeline
@@ -36,9 +43,11 @@ from django.db import transaction
 from annotations.choices import Role
 from annotations.default_scheme import default_guidelines, default_scheme
 from annotations.errors import ConflictError
+from annotations.guideline_text import guideline_text_validate
 from annotations.models import GuidelineVersion, Membership, Project
 from annotations.scheme import Scheme, SchemeError, parse_scheme
 from annotations.services.projects import membership_set, project_create
+from annotations.services.scheme_changes import scheme_change_apply
 
 TEMPLATE_LANGUAGES = ("en", "de")
 UPDATABLE_FIELDS = (
@@ -64,6 +73,7 @@ def _slug_free(slug: str) -> None:
         raise ValidationError({"slug": ["A project with this slug exists already."]})
 
 
+@transaction.atomic
 def project_create_from_template(
     *,
     slug: str,
@@ -72,21 +82,37 @@ def project_create_from_template(
     created_by: AbstractBaseUser,
     description: str = "",
     overlap: int = 2,
+    scheme: dict | None = None,
+    guidelines: str | None = None,
+    allow_overlapping_spans: bool = True,
+    pipeline: str = "",
 ) -> Project:
-    """A new project with the default financial-news scheme and guidelines in ``language``."""
-    if language not in TEMPLATE_LANGUAGES:
+    """A new project; the creator becomes its admin (the "new project" page and the API).
+
+    Without ``scheme`` the default financial-news scheme in ``language`` is
+    used (so ``language`` must have a template), without ``guidelines`` the
+    default guidelines. Who may create projects is ``can_create_projects``,
+    checked by the caller.
+    """
+    if scheme is None and language not in TEMPLATE_LANGUAGES:
         raise ValidationError(
             {"language": [f"Templates exist in {', '.join(TEMPLATE_LANGUAGES)}."]}
         )
+    if guidelines is not None:
+        guideline_text_validate(guidelines)
     _slug_free(slug)
     return project_create(
         slug=slug,
         name=name,
         language=language,
         created_by=created_by,
-        scheme=default_scheme(language),
-        guidelines=default_guidelines(language),
+        scheme=scheme if scheme is not None else default_scheme(language),
+        guidelines=guidelines
+        if guidelines is not None
+        else default_guidelines(language),
         overlap=overlap,
+        allow_overlapping_spans=allow_overlapping_spans,
+        pipeline=pipeline,
         description=description,
     )
 
@@ -179,6 +205,36 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
     for name in data:
         setattr(project, name, getattr(locked, name))
     return locked
+
+
+@transaction.atomic
+def project_patch(
+    *,
+    project: Project,
+    author: AbstractBaseUser | None,
+    data: dict[str, Any],
+    scheme: Any = None,
+    scheme_actions: dict[str, str] | None = None,
+    changelog: str = "",
+) -> Project:
+    """Change settings and, with ``scheme``, the scheme, all or nothing.
+
+    The settings page and ``PATCH /api/v1/projects/{id}/`` both call this. A
+    scheme change goes through ``scheme_change_apply`` (``SchemeChangeBlocked``
+    when it would lose work without an action); the other fields through
+    ``project_update``. When either part is refused nothing is written.
+    """
+    if scheme is not None:
+        scheme_change_apply(
+            project=project,
+            new_scheme=scheme,
+            actions=scheme_actions,
+            author=author,
+            changelog=changelog,
+        )
+    if data:
+        project_update(project=project, data=data)
+    return project
 
 
 # --- members ---------------------------------------------------------------------

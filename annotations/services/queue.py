@@ -25,6 +25,7 @@ from django.utils import timezone
 from annotations.choices import AnnotationStatus, AssignmentState
 from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, Assignment, Project
+from annotations.services.versioning import article_lock
 
 
 def slot_taken_q(now: datetime, prefix: str = "") -> Q:
@@ -144,7 +145,7 @@ def assignment_claim(
     article still has a free slot; otherwise every slot is taken by others.
     """
     now = now or timezone.now()
-    Article.objects.select_for_update().filter(pk=article.pk).first()
+    article_lock(article)
     project = article.project
     assignment = Assignment.objects.filter(article=article, annotator=user).first()
     holds_slot = assignment is not None and (

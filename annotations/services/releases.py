@@ -1,7 +1,9 @@
 """Dataset releases: freeze the current gold into immutable, numbered files.
 
-Imported by the API, commands and tasks; uses the export selector and services, the
-``agreement`` and ``exporters`` leaf packages and Django's storage API.
+Imported by the API and tasks; uses the export selectors, ``services.exports``
+(every dataset file comes out of ``export_stream``, the one export pipeline, so a
+release holds the same bytes as a streamed gold export), the ``exporters`` leaf
+package and Django's storage API.
 
 A release ``N`` of a project writes, through ``default_storage`` under
 ``releases/<project id>/<N>/``:
@@ -39,18 +41,22 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from annotations import agreement
-from annotations.choices import AnnotationStatus, JobKind
-from annotations.exporters import ExportRow, assign_split, get_exporter, iter_export
-from annotations.models import Annotation, AnnotationSpan, Job, Project, Release
+from annotations.choices import JobKind
+from annotations.exporters import ExportRow, ExportScheme, assign_split
+from annotations.models import Job, Project, Release
 from annotations.models.releases import ReleaseFile
 from annotations.selectors import guideline_current
-from annotations.selectors.exports import ExportFilters, export_rows, export_scheme
+from annotations.selectors.exports import (
+    ExportFilters,
+    consensus_settings_for_project,
+    export_count,
+    export_scheme,
+    export_split_options,
+)
+from annotations.selectors.releases import release_agreement
 from annotations.services.exports import (
-    ConsensusSettings,
     async_threshold,
-    project_consensus,
-    split_options,
+    export_stream,
     storage_write_chunks,
 )
 from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
@@ -133,6 +139,22 @@ class _Tally:
             )
             yield row
 
+    def counts(self, scheme: ExportScheme) -> dict[str, Any]:
+        """The manifest's ``counts``: articles, gold kinds, splits, labels, answers."""
+        return {
+            "articles": self.articles,
+            "adjudicated": self.kinds.get("adjudicated", 0),
+            "consensus": self.kinds.get("consensus", 0),
+            "splits": {s: self.splits.get(s, 0) for s in ("train", "dev", "test")},
+            "span_labels": {
+                label: self.spans.get(label, 0) for label in scheme.span_labels
+            },
+            "questions": {
+                q.key: {c: self.questions[q.key].get(c, 0) for c in q.choices}
+                for q in scheme.questions
+            },
+        }
+
 
 def _previous_fingerprints(release: Release) -> tuple[dict[int, str], Counter[str]]:
     """Fingerprints and span-label counts of a stored release, read from its jsonl."""
@@ -193,48 +215,6 @@ def _changelog(
     return full, summary
 
 
-def release_agreement(project: Project) -> dict[str, Any]:
-    """Agreement of the submitted annotations (contract shape, without annotators)."""
-    scheme = project.parsed_scheme
-    ratings: dict[str, list] = defaultdict(list)
-    span_items: list[tuple[int, int, list]] = []
-    submitted = Annotation.objects.filter(
-        article__project=project, status=AnnotationStatus.SUBMITTED
-    ).order_by("article_id", "id")
-    spans_by_annotation: dict[int, list] = defaultdict(list)
-    for owner, start, end, label in (
-        AnnotationSpan.objects.filter(annotation__in=submitted)
-        .order_by()
-        .values_list("annotation_id", "start", "end", "label")
-    ):
-        spans_by_annotation[owner].append((start, end, label))
-    for pk, article_id, annotator_id, labels in submitted.values_list(
-        "id", "article_id", "annotator_id", "labels"
-    ):
-        for key, value in (labels or {}).items():
-            ratings[key].append((article_id, annotator_id, value))
-        span_items.append((article_id, annotator_id, spans_by_annotation.get(pk, [])))
-    questions = {}
-    for question in scheme.questions:
-        result = agreement.question_agreement(
-            ratings.get(question.key, []),
-            level=question.level,
-            categories=list(question.choice_keys),
-        )
-        questions[question.key] = result.as_dict()
-    spans = {
-        label: result.as_dict()
-        for label, result in agreement.span_agreement(
-            span_items, labels=list(scheme.span_label_keys)
-        ).items()
-    }
-    return {
-        "questions": questions,
-        "spans": spans,
-        "computed_at": timezone.now().isoformat(),
-    }
-
-
 def _json_bytes(data: Any) -> bytes:
     return (
         json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -246,74 +226,23 @@ def release_create(
     *, project: Project, created_by=None, note: str = "", job: Job | None = None
 ) -> Release:
     """Freeze the current gold of ``project`` into release ``N+1`` (see module doc)."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
-    number = (
-        Release.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
-    previous = (
-        Release.objects.filter(project=project, number=number - 1).first()
-        if number > 1
-        else None
-    )
-    options = split_options(project)
-    scheme = export_scheme(project=project)
-    consensus = project_consensus(project)
+    number, previous = _release_number(project)
     folder = release_dir(project, number)
+    options = export_split_options(project)
     tally = _Tally(options["seed"], options["ratios"])
-    files: dict[str, dict[str, Any]] = {}
-    for name, fmt in RELEASE_FORMATS.items():
-        rows = export_rows(project=project, filters=GOLD_FILTERS, consensus=consensus)
-        if fmt == "jsonl":
-            rows = tally.watch(rows)
-        size, sha256 = storage_write_chunks(
-            f"{folder}/{name}",
-            iter_export(get_exporter(fmt), rows, scheme=scheme, **options),
-            overwrite=True,
-        )
-        files[name] = {"format": fmt, "size": size, "sha256": sha256}
+    files = _write_datasets(project, folder, tally)
     full_changelog, changelog = _changelog(previous, tally)
-    data = _json_bytes(full_changelog)
-    size, sha256 = storage_write_chunks(
-        f"{folder}/changelog.json", iter([data]), overwrite=True
-    )
-    files["changelog.json"] = {"format": "changelog", "size": size, "sha256": sha256}
-    guideline = guideline_current(project=project)
-    manifest = {
-        "project": {"id": project.pk, "slug": project.slug, "name": project.name},
-        "release": number,
-        "created_at": timezone.now().isoformat(),
-        "note": note,
-        "source": "gold",
-        "gold_rule": (
-            "final adjudicated gold; the automatic consensus where an article has "
-            "no final gold yet (meta.newsroom.gold says which)"
-        ),
-        "consensus": vars(ConsensusSettings.for_project(project)),
-        "guideline_version": guideline.number if guideline else None,
-        "language": project.language,
-        "split": {"seed": options["seed"], "ratios": list(options["ratios"])},
-        "counts": {
-            "articles": tally.articles,
-            "adjudicated": tally.kinds.get("adjudicated", 0),
-            "consensus": tally.kinds.get("consensus", 0),
-            "splits": {s: tally.splits.get(s, 0) for s in ("train", "dev", "test")},
-            "span_labels": {
-                label: tally.spans.get(label, 0) for label in scheme.span_labels
-            },
-            "questions": {
-                q.key: {c: tally.questions[q.key].get(c, 0) for c in q.choices}
-                for q in scheme.questions
-            },
-        },
-        "agreement": release_agreement(project),
-        "changelog": {k: v for k, v in changelog.items() if not isinstance(v, list)},
-        "files": files,
-        "code_version": code_version(),
+    files["changelog.json"] = {
+        "format": "changelog",
+        **_write_json(f"{folder}/changelog.json", full_changelog),
     }
-    data = _json_bytes(manifest)
-    size, sha256 = storage_write_chunks(
-        f"{folder}/manifest.json", iter([data]), overwrite=True
+    manifest = _manifest(
+        project, number=number, note=note, tally=tally, changelog=changelog, files=files
     )
+    entries = {
+        **files,
+        "manifest.json": _write_json(f"{folder}/manifest.json", manifest),
+    }
     release = Release.objects.create(
         project=project,
         number=number,
@@ -324,7 +253,6 @@ def release_create(
         job=job,
         created_by=created_by,
     )
-    entries = {**files, "manifest.json": {"size": size, "sha256": sha256}}
     ReleaseFile.objects.bulk_create(
         ReleaseFile(
             release=release,
@@ -338,10 +266,93 @@ def release_create(
     return release
 
 
-def release_needs_job(*, project: Project) -> bool:
-    from annotations.selectors.exports import export_count
+def _release_number(project: Project) -> tuple[int, Release | None]:
+    """The next release number (the project row locked) and the release before it."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    number = (
+        Release.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    previous = (
+        Release.objects.filter(project=project, number=number - 1).first()
+        if number > 1
+        else None
+    )
+    return number, previous
 
+
+def _write_datasets(
+    project: Project, folder: str, tally: _Tally
+) -> dict[str, dict[str, Any]]:
+    """Every dataset file through ``export_stream``; the jsonl pass feeds ``tally``."""
+    files: dict[str, dict[str, Any]] = {}
+    for name, fmt in RELEASE_FORMATS.items():
+        chunks = export_stream(
+            project=project,
+            fmt=fmt,
+            filters=GOLD_FILTERS,
+            watch=tally.watch if fmt == "jsonl" else None,
+        )
+        files[name] = {
+            "format": fmt,
+            **_write(f"{folder}/{name}", chunks),
+        }
+    return files
+
+
+def _write(path: str, chunks: Iterable[bytes]) -> dict[str, Any]:
+    size, sha256 = storage_write_chunks(path, chunks, overwrite=True)
+    return {"size": size, "sha256": sha256}
+
+
+def _write_json(path: str, data: Any) -> dict[str, Any]:
+    return _write(path, [_json_bytes(data)])
+
+
+def _manifest(
+    project: Project,
+    *,
+    number: int,
+    note: str,
+    tally: _Tally,
+    changelog: dict[str, Any],
+    files: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """``manifest.json``: what the release holds and how it was made."""
+    guideline = guideline_current(project=project)
+    scheme = export_scheme(project=project)
+    return {
+        "project": {"id": project.pk, "slug": project.slug, "name": project.name},
+        "release": number,
+        "created_at": timezone.now().isoformat(),
+        "note": note,
+        "source": "gold",
+        "gold_rule": (
+            "final adjudicated gold; the automatic consensus where an article has "
+            "no final gold yet (meta.newsroom.gold says which)"
+        ),
+        "consensus": vars(consensus_settings_for_project(project)),
+        "guideline_version": guideline.number if guideline else None,
+        "language": project.language,
+        "split": {"seed": tally.seed, "ratios": list(tally.ratios)},
+        "counts": tally.counts(scheme),
+        "agreement": release_agreement(project),
+        "changelog": {k: v for k, v in changelog.items() if not isinstance(v, list)},
+        "files": files,
+        "code_version": code_version(),
+    }
+
+
+def release_needs_job(*, project: Project) -> bool:
     return export_count(project=project, filters=GOLD_FILTERS) > async_threshold()
+
+
+def release_start(
+    *, project: Project, created_by, note: str = "", mode: str = "auto"
+) -> Release | Job:
+    """Cut a release now, or queue it as a job when it is big (or ``mode=job``)."""
+    if mode == "job" or (mode == "auto" and release_needs_job(project=project)):
+        return release_job_create(project=project, created_by=created_by, note=note)
+    return release_create(project=project, created_by=created_by, note=note)
 
 
 def release_job_create(*, project: Project, created_by=None, note: str = "") -> Job:

@@ -35,7 +35,7 @@ from django.utils.text import slugify
 from annotations.choices import JobKind, JobStatus
 from annotations.models import Job, Project, TrainedPipeline
 from annotations.selectors.exports import ExportFilters, export_count
-from annotations.services.exports import export_iter
+from annotations.services.exports import export_stream
 from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def _train(project: Project, model: TrainedPipeline, job_id: str) -> tuple[dict,
     with tempfile.TemporaryDirectory(prefix="newsroom-train-") as tmp:
         work = Path(tmp)
         data = b"".join(
-            export_iter(
+            export_stream(
                 project=project,
                 fmt="spacy",
                 filters=ExportFilters(source="gold"),

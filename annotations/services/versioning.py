@@ -1,8 +1,23 @@
-"""Optimistic locking shared by annotations and gold: a save names the version it replaces."""
+"""Locking shared by annotations and gold.
+
+Optimistic: a save names the version it replaces (``version_check``).
+Pessimistic: every save of an article's annotation or gold first locks the
+article row (``article_lock``), so concurrent saves of one article queue up
+instead of racing to insert the same row.
+"""
 
 from __future__ import annotations
 
 from annotations.errors import ConflictError
+from annotations.models import Article
+
+
+def article_lock(article: Article) -> None:
+    """Hold the article row until the transaction ends (``select_for_update``).
+
+    On SQLite the IMMEDIATE transactions serialise writers anyway.
+    """
+    Article.objects.select_for_update().filter(pk=article.pk).first()
 
 
 def version_check(*, stored: int | None, given: int | None, noun: str) -> None:

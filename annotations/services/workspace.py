@@ -1,34 +1,39 @@
 """Writes of the annotator's workspace beyond a plain save: reopening finished work.
 
-Imported by ``annotations.views.workspace``; calls ``annotation_save`` so the
-same validation, locking and assignment bookkeeping apply.
+Imported by ``annotations.views.workspace``; goes through ``annotation_submit``
+so the same claim, adjudication freeze, locking and assignment bookkeeping
+apply.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 from annotations.choices import AnnotationStatus
-from annotations.errors import ConflictError
-from annotations.models import Annotation, GoldAnnotation
-from annotations.services.annotations import annotation_save
+from annotations.models import Annotation, Article
+from annotations.services.annotations import (
+    AnnotationInput,
+    annotation_freeze_check,
+    annotation_submit,
+)
+from annotations.services.versioning import article_lock
 
 
+@transaction.atomic
 def annotation_reopen(
-    *, annotation: Annotation, annotator: AbstractBaseUser, version: int
+    *, user: AbstractBaseUser, article: Article, version: int | None = None
 ) -> Annotation:
-    """Turn the annotator's submitted or skipped annotation back into a draft.
+    """Turn the user's submitted or skipped annotation of the article back into a draft.
 
-    Allowed until the article is adjudicated (a gold annotation exists); the
-    spans and answers stay as they were. ``version`` is the optimistic lock,
-    as for every save (ConflictError when stale).
+    Allowed until the article is adjudicated (ConflictError after); the spans
+    and answers stay as they were. ``version`` is the optimistic lock, as for
+    every save (ConflictError when stale; None: the stored one).
+    ``Annotation.DoesNotExist`` when the user has no annotation of the article.
     """
-    if annotation.annotator_id != annotator.pk:
-        raise ConflictError("Only its annotator can reopen an annotation.")
-    if GoldAnnotation.objects.filter(article_id=annotation.article_id).exists():
-        raise ConflictError(
-            "This article has been adjudicated; its annotations can no longer change."
-        )
+    article_lock(article)
+    annotation = Annotation.objects.get(article=article, annotator=user)
+    annotation_freeze_check(article=article)
     if annotation.status == AnnotationStatus.DRAFT:
         return annotation
     spans = [
@@ -42,11 +47,10 @@ def annotation_reopen(
         }
         for span in annotation.spans.all()
     ]
-    return annotation_save(
-        article=annotation.article,
-        annotator=annotator,
+    data = AnnotationInput(
         spans=spans,
         labels=annotation.labels,
         status=AnnotationStatus.DRAFT,
-        version=version,
+        version=annotation.version if version is None else version,
     )
+    return annotation_submit(user=user, article=article, data=data)

@@ -1,10 +1,12 @@
 """The project dashboard for admins and reviewers (on ``/projects/<slug>/``).
 
-``dashboard_context`` turns the cached agreement figures
-(``services.agreement.agreement_for_viewer``) and the snapshot history into
-SVG charts (``views.charts``) and small tables; ``project_detail`` includes it
-for admins and reviewers, and ``/projects/<slug>/dashboard/`` serves the same
-section alone (for an htmx refresh). Every figure shown is also in
+``dashboard_context`` reads the typed agreement report
+(``services.agreement.agreement_report_for_viewer``, the cached figures, shown
+at once even when stale) and the snapshot history
+(``selectors.agreement.agreement_history``), then builds each chart or table
+with one small helper below, drawn by ``views.charts``. ``project_detail``
+includes the section for admins and reviewers, and ``/projects/<slug>/dashboard/``
+serves it alone (for an htmx refresh). Every figure shown is also in
 ``GET /api/v1/projects/<id>/agreement/``.
 """
 
@@ -17,119 +19,164 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_datetime
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from annotations import permissions, selectors
+from annotations.agreement_report import LEVEL_BUCKETS, AgreementReport, HistoryPoint
+from annotations.agreement_report.types import (
+    ArticleProgress,
+    Calibration,
+    LeadTime,
+    OriginCounts,
+)
 from annotations.choices import SpanOrigin
 from annotations.models import Project
+from annotations.scheme import Question, Scheme
 from annotations.selectors.agreement import agreement_history
-from annotations.services.agreement import agreement_for_viewer
+from annotations.services.agreement import agreement_report_for_viewer
 from annotations.views import charts
 
 CONFUSION_QUESTIONS = ("sentiment", "bias")
+Questions = dict[str, Question]
+Series = dict[str, list[tuple[datetime, float | None]]]
 
 
 def dashboard_context(*, project: Project, role: str | None) -> dict[str, Any]:
     """Charts and figures of the dashboard section, for admins and reviewers."""
-    data = agreement_for_viewer(
-        project=project, role=role, include_posteriors=False, allow_stale=True
-    )
+    report = agreement_report_for_viewer(project=project, role=role)
+    history = agreement_history(project=project)
     scheme = project.parsed_scheme
     questions = {q.key: q for q in scheme.questions}
-    order = data.get("annotator_order", [])
-    annotators = data.get("annotators", {})
-    progress = data["progress"]["articles"]
-    result: dict[str, Any] = {
-        "agreement": data,
-        "stale": data.get("stale", False),
-        "computed_at": parse_datetime(data["computed_at"]),
-        "progress": progress,
+    return {
+        "report": report,
+        "stale": report.stale,
+        "computed_at": report.computed_at,
+        "progress": report.progress.articles,
+        "progress_chart": progress_chart(report.progress.articles),
+        "annotator_chart": annotator_chart(report),
+        "question_table": question_table(report, questions),
+        "span_table": span_table(report),
+        "history_chart": alpha_history_chart(history),
+        "span_history_chart": span_history_chart(history),
+        "heatmaps": kappa_heatmaps(report, questions),
+        "distribution_charts": distribution_charts(report, questions),
+        "span_distribution_chart": span_distribution_chart(report, scheme),
+        "confusion_charts": confusion_charts(report, questions),
+        "lead_time": report.lead_time,
+        "lead_time_chart": lead_time_chart(report.lead_time),
+        "preannotation": report.preannotation,
+        "preannotation_chart": preannotation_chart(report.preannotation),
+        "calibration": report.calibration,
+        "calibration_rows": calibration_rows(report.calibration, questions),
+        "levels": level_rows(report, questions),
+        "reliability": reliability_charts(report, questions),
     }
-    result["progress_chart"] = charts.stacked_bars(
+
+
+def progress_chart(progress: ArticleProgress) -> SafeString:
+    return charts.stacked_bars(
         [
             (
                 _("articles"),
-                [progress["complete"], progress["in_progress"], progress["untouched"]],
+                [progress.complete, progress.in_progress, progress.untouched],
             )
         ],
         parts=[_("complete"), _("in progress"), _("untouched")],
         colors=("#2ca02c", "#f2a900", "#d9dee7"),
         title=_("Articles complete, in progress and untouched"),
     )
-    result["annotator_chart"] = charts.stacked_bars(
-        [
-            (
-                name,
-                [
-                    annotators[name]["n_submitted"],
-                    annotators[name]["n_drafts"],
-                    annotators[name]["n_skipped"],
-                ],
-            )
-            for name in order
-        ],
+
+
+def annotator_chart(report: AgreementReport) -> SafeString:
+    rows = []
+    for name in report.annotator_order:
+        figures = report.annotators[name]
+        rows.append((name, [figures.n_submitted, figures.n_drafts, figures.n_skipped]))
+    return charts.stacked_bars(
+        rows,
         parts=[_("submitted"), _("drafts"), _("skipped")],
         colors=("#1f5fbf", "#f2a900", "#7f7f7f"),
         title=_("Progress per annotator"),
     )
-    result["question_table"] = [
-        {"key": key, "name": getattr(questions.get(key), "name", key), **figures}
-        for key, figures in data["questions"].items()
+
+
+def question_table(report: AgreementReport, questions: Questions) -> list[dict]:
+    """One row per question: its name and the contract's figures."""
+    return [
+        {
+            "key": key,
+            "name": getattr(questions.get(key), "name", key),
+            **figures.as_dict(),
+        }
+        for key, figures in report.questions.items()
     ]
-    result["span_table"] = [
-        {"label": label, **figures} for label, figures in data["spans"].items()
+
+
+def span_table(report: AgreementReport) -> list[dict]:
+    return [
+        {"label": label, **figures.to_dict()} for label, figures in report.spans.items()
     ]
-    history = agreement_history(project=project)
-    series: dict[str, list[tuple[datetime, float | None]]] = {}
+
+
+def alpha_history_chart(history: list[HistoryPoint]) -> SafeString:
+    series: Series = {}
     for point in history:
-        for key, alpha in point["summary"].get("questions", {}).items():
-            series.setdefault(f"α {key}", []).append((point["computed_at"], alpha))
-    result["history_chart"] = charts.line_chart(
+        for key, alpha in point.summary.questions.items():
+            series.setdefault(f"α {key}", []).append((point.computed_at, alpha))
+    return charts.line_chart(
         series, title=_("Krippendorff's alpha per question over time")
     )
-    span_series: dict[str, list[tuple[datetime, float | None]]] = {}
+
+
+def span_history_chart(history: list[HistoryPoint]) -> SafeString:
+    series: Series = {}
     for point in history:
-        for label, f1 in point["summary"].get("spans", {}).items():
+        for label, f1 in point.summary.spans.items():
             if f1 is not None:
-                span_series.setdefault(f"F1 {label}", []).append(
-                    (point["computed_at"], f1)
-                )
-    result["span_history_chart"] = charts.line_chart(
-        span_series, title=_("Pairwise span F1 per label over time"), y_min=0.0
+                series.setdefault(f"F1 {label}", []).append((point.computed_at, f1))
+    return charts.line_chart(
+        series, title=_("Pairwise span F1 per label over time"), y_min=0.0
     )
-    result["heatmaps"] = []
+
+
+def kappa_heatmaps(report: AgreementReport, questions: Questions) -> list[dict]:
+    """Cohen's kappa between every two annotators, per question with pairable items."""
+    order = report.annotator_order
+    heatmaps = []
     for key, question in questions.items():
-        if data["questions"].get(key, {}).get("n_items", 0) == 0:
+        figures = report.questions.get(key)
+        if figures is None or figures.n_items == 0:
             continue
         values = [
             [
-                1.0 if a == b else annotators[a]["cohen_kappa"].get(b, {}).get(key)
+                1.0 if a == b else report.annotators[a].cohen_kappa.get(b, {}).get(key)
                 for b in order
             ]
             for a in order
         ]
-        result["heatmaps"].append(
+        title = _("Cohen's kappa between annotators: %(q)s") % {"q": question.name}
+        heatmaps.append(
             {
                 "name": question.name,
-                "svg": charts.heatmap(
-                    order,
-                    order,
-                    values,
-                    title=_("Cohen's kappa between annotators: %(q)s")
-                    % {"q": question.name},
-                    v_min=0.0,
-                ),
+                "svg": charts.heatmap(order, order, values, title=title, v_min=0.0),
             }
         )
-    distribution = data["label_distribution"]
-    result["distribution_charts"] = [
+    return heatmaps
+
+
+def distribution_charts(report: AgreementReport, questions: Questions) -> list[dict]:
+    """How often each choice was given, per question."""
+    return [
         {
             "name": question.name,
             "svg": charts.bar_chart(
                 [
-                    (choice.name, distribution.get(key, {}).get(choice.key, 0))
+                    (
+                        choice.name,
+                        report.label_distribution.get(key, {}).get(choice.key, 0),
+                    )
                     for choice in question.choices
                 ],
                 title=_("Answers to %(q)s") % {"q": question.name},
@@ -138,100 +185,110 @@ def dashboard_context(*, project: Project, role: str | None) -> dict[str, Any]:
         }
         for key, question in questions.items()
     ]
-    result["span_distribution_chart"] = charts.bar_chart(
+
+
+def span_distribution_chart(report: AgreementReport, scheme: Scheme) -> SafeString:
+    return charts.bar_chart(
         [
-            (label.name, distribution.get("__spans__", {}).get(label.key, 0))
+            (label.name, report.span_distribution.get(label.key, 0))
             for label in scheme.span_labels
         ],
         title=_("Spans per label"),
         color="#8c564b",
         digits=0,
     )
-    result["confusion_charts"] = []
+
+
+def confusion_charts(report: AgreementReport, questions: Questions) -> list[dict]:
+    """Answer pairs of two annotators, for the questions in ``CONFUSION_QUESTIONS``."""
+    result = []
     for key in CONFUSION_QUESTIONS:
-        confusion = data["confusion"].get(key)
+        confusion = report.confusion.get(key)
         question = questions.get(key)
         if confusion is None or question is None:
             continue
         names = [c.name for c in question.choices]
-        matrix = [
-            [confusion["matrix"][a][b] for b in confusion["categories"]]
-            for a in confusion["categories"]
-        ]
+        matrix = confusion.rows()
         peak = max((v for row in matrix for v in row), default=0) or 1
-        result["confusion_charts"].append(
+        title = _("Answer pairs of two annotators: %(q)s") % {"q": question.name}
+        result.append(
             {
                 "name": question.name,
                 "svg": charts.heatmap(
-                    names,
-                    names,
-                    matrix,
-                    title=_("Answer pairs of two annotators: %(q)s")
-                    % {"q": question.name},
-                    v_max=peak,
-                    digits=0,
+                    names, names, matrix, title=title, v_max=peak, digits=0
                 ),
             }
         )
-    lead = data["lead_time"]
-    result["lead_time"] = lead
-    result["lead_time_chart"] = charts.bar_chart(
+    return result
+
+
+def lead_time_chart(lead_time: LeadTime) -> SafeString:
+    return charts.bar_chart(
         [
             (name, None if ms is None else ms / 1000)
-            for name, ms in lead["annotators"].items()
+            for name, ms in lead_time.annotators.items()
         ],
         title=_("Median seconds per article, per annotator"),
         color="#17becf",
         digits=1,
     )
-    pre = data["preannotation"]
-    result["preannotation"] = pre
+
+
+def preannotation_chart(counts: OriginCounts) -> SafeString:
     origin_names = dict(SpanOrigin.choices)
-    result["preannotation_chart"] = charts.stacked_bars(
-        [(_("spans"), [pre["origins"].get(o, 0) for o in SpanOrigin.values])],
+    return charts.stacked_bars(
+        [(_("spans"), [counts.origins.get(o, 0) for o in SpanOrigin.values])],
         parts=[str(origin_names[o]) for o in SpanOrigin.values],
         colors=("#7f7f7f", "#2ca02c", "#bcbd22"),
         title=_("Span origins: manual, accepted or edited suggestions"),
     )
-    result["calibration"] = data["calibration"]
-    result["calibration_rows"] = [
+
+
+def calibration_rows(calibration: Calibration, questions: Questions) -> list[dict]:
+    """Per question: alpha and gold accuracy on calibration articles and on the rest."""
+    return [
         {
             "name": question.name,
-            "calibration": data["calibration"]["calibration"]["questions"].get(key, {}),
-            "rest": data["calibration"]["rest"]["questions"].get(key, {}),
+            "calibration": calibration.calibration.questions.get(key),
+            "rest": calibration.rest.questions.get(key),
         }
         for key, question in questions.items()
     ]
-    result["levels"] = [
+
+
+def level_rows(report: AgreementReport, questions: Questions) -> list[dict]:
+    """Per single-choice question: items per PhraseBank agreement level."""
+    return [
         {
             "name": questions[key].name,
-            "counts": [buckets.get(b, 0) for b in ("100", "75", "66", "50", "<50")],
+            "counts": [buckets.get(bucket, 0) for bucket in LEVEL_BUCKETS],
         }
-        for key, buckets in data["levels"].items()
+        for key, buckets in report.levels.items()
         if key in questions
     ]
-    reliability = []
-    for key, ds in data["dawid_skene"].items():
+
+
+def reliability_charts(report: AgreementReport, questions: Questions) -> list[dict]:
+    """Dawid–Skene's estimated accuracy of each annotator, per question."""
+    result = []
+    for key, figures in report.dawid_skene.items():
         if key not in questions:
             continue
-        reliability.append(
+        name = questions[key].name
+        svg = charts.bar_chart(
+            [(annotator, a.accuracy) for annotator, a in figures.annotators.items()],
+            title=_("Estimated accuracy (Dawid–Skene): %(q)s") % {"q": name},
+            max_value=1.0,
+            color="#9467bd",
+        )
+        result.append(
             {
-                "name": questions[key].name,
-                "svg": charts.bar_chart(
-                    [
-                        (name, 1 - info["error_rate"])
-                        for name, info in ds["annotators"].items()
-                    ],
-                    title=_("Estimated accuracy (Dawid–Skene): %(q)s")
-                    % {"q": questions[key].name},
-                    max_value=1.0,
-                    color="#9467bd",
-                ),
-                "n_contested": ds["n_contested"],
-                "n_items": ds["n_items"],
+                "name": name,
+                "svg": svg,
+                "n_contested": figures.n_contested,
+                "n_items": figures.n_items,
             }
         )
-    result["reliability"] = reliability
     return result
 
 

@@ -6,6 +6,10 @@ The "guidelines changed" notice itself is the partial
 ``selectors.guideline_notice_for_user`` and renders nothing when there is
 nothing new). The acknowledge button posts here; with htmx the notice is
 replaced by nothing, without it the browser returns to ``next``.
+
+Reads through ``selectors.guidelines`` (``guideline_reading``,
+``guideline_version_get``); acknowledging is ``services.guidelines
+.guideline_acknowledge``.
 """
 
 from __future__ import annotations
@@ -17,16 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import selectors
-from annotations.scheme import SchemeError, parse_scheme
-from annotations.selectors.guidelines import (
-    guideline_version_get,
-    guideline_version_list,
-)
-from annotations.services.guidelines import (
-    guideline_acknowledge,
-    guidelines_render,
-    label_help,
-)
+from annotations.selectors.guidelines import guideline_reading, guideline_version_get
+from annotations.services.guidelines import guideline_acknowledge
 
 
 @require_GET
@@ -34,28 +30,19 @@ from annotations.services.guidelines import (
 def guidelines_read(request: HttpRequest, slug: str) -> HttpResponse:
     """The guidelines in force (or ``?version=N``) with per-label help; every member."""
     project = selectors.project_get_for_user(user=request.user, slug=slug)
-    versions = list(guideline_version_list(project=project))
     number = request.GET.get("version")
-    version = (
-        guideline_version_get(project=project, number=int(number))
-        if number and number.isdigit()
-        else (versions[0] if versions else None)
+    reading = guideline_reading(
+        project=project, number=int(number) if number and number.isdigit() else None
     )
-    labels = []
-    if version is not None:
-        try:
-            labels = label_help(parse_scheme(version.scheme), version.text)
-        except SchemeError:
-            labels = []
     return render(
         request,
         "annotations/settings/guidelines_read.html",
         {
             "project": project,
-            "version": version,
-            "versions": versions,
-            "html": guidelines_render(version.text) if version else "",
-            "labels": labels,
+            "version": reading.version,
+            "versions": reading.versions,
+            "html": reading.html,
+            "labels": reading.labels,
         },
     )
 

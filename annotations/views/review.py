@@ -6,7 +6,8 @@ plus gold), highlights disagreements and lets the reviewer accept, remove or
 add spans, pick answers, write a note and submit. Each POST answers an htmx
 request with the ``adjudication`` partial (the part of the page that changed)
 and a plain form post with a redirect, so the page works without JavaScript.
-Admins and reviewers only: annotators get 403, non-members 404.
+Admins and reviewers only: annotators get 403, non-members 404. Reads come
+from the selectors, each POST calls one use case of ``services.adjudication``.
 """
 
 from __future__ import annotations
@@ -26,22 +27,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations import permissions, selectors
 from annotations.errors import ConflictError
-from annotations.models import Article, Project
+from annotations.models import Annotation, Article, Project
+from annotations.scheme import Question, Scheme
 from annotations.selectors.agreement import (
     gold_for_article,
     review_annotations,
     review_queue,
 )
-from annotations.services.gold import (
+from annotations.services.adjudication import (
     gold_answer_set,
-    gold_as_input,
-    gold_draft_prefill,
     gold_finish,
     gold_span_accept,
     gold_span_remove,
+    gold_working_copy,
 )
 
 TEMPLATE = "annotations/review/article.html"
+SpanKey = tuple[int, int, str]
 
 
 def _project(request: HttpRequest, slug: str) -> Project:
@@ -52,10 +54,9 @@ def _project(request: HttpRequest, slug: str) -> Project:
 
 
 def _article(project: Project, pk: int) -> Article:
-    article = Article.objects.filter(project=project, pk=pk).first()
+    article = selectors.article_in_project(project=project, article_id=pk)
     if article is None:
         raise Http404("No such article.")
-    article.project = project
     return article
 
 
@@ -82,81 +83,22 @@ def review_article(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def review_context(article: Article, errors: list[str] | None = None) -> dict:
     """Everything the adjudication page shows, as plain data for the template."""
-    project = article.project
-    scheme = project.parsed_scheme
+    scheme = article.project.parsed_scheme
     annotations = review_annotations(article=article)
     gold = gold_for_article(article=article)
-    current = (
-        gold_as_input(gold) if gold is not None else gold_draft_prefill(article=article)
-    )
+    current = gold_working_copy(article=article, gold=gold)
     columns = [
         {"id": a.pk, "name": a.annotator.get_username(), "annotation": a}
         for a in annotations
     ]
-    gold_spans = {(s["start"], s["end"], s["label"]) for s in current["spans"]}
-    marked: dict[tuple, set[int]] = defaultdict(set)
-    for annotation in annotations:
-        for span in annotation.spans.all():
-            marked[(span.start, span.end, span.label)].add(annotation.pk)
-    keys = sorted(set(marked) | gold_spans)
-    labels_at = defaultdict(set)
-    for start, end, label in keys:
-        labels_at[(start, end)].add(label)
-    label_names = {label.key: label for label in scheme.span_labels}
-    span_rows = []
-    for start, end, label in keys:
-        by = marked.get((start, end, label), set())
-        partial = 0 < len(by) < len(annotations)
-        conflict = len(labels_at[(start, end)]) > 1
-        span_rows.append(
-            {
-                "start": start,
-                "end": end,
-                "label": label,
-                "label_name": getattr(label_names.get(label), "name", label),
-                "color": getattr(label_names.get(label), "color", "#888888"),
-                "text": article.text[start:end],
-                "cells": [c["id"] in by for c in columns],
-                "support": len(by),
-                "in_gold": (start, end, label) in gold_spans,
-                "partial": partial,
-                "conflict": conflict,
-                "disagreement": partial or conflict or not by,
-            }
-        )
-    question_rows = []
-    for question in scheme.questions:
-        answers = [a.labels.get(question.key) for a in annotations]
-        given = [_display(v) for v in answers if v not in (None, [])]
-        choices = {c.key: c.name for c in question.choices}
-        distinct = list(dict.fromkeys(given))
-        gold_value = current["labels"].get(question.key)
-        question_rows.append(
-            {
-                "key": question.key,
-                "name": question.name,
-                "multiple": question.multiple,
-                "cells": [
-                    {
-                        "value": _display(v),
-                        "names": _names(v, choices),
-                        "raw": v,
-                    }
-                    for v in answers
-                ],
-                "options": [
-                    {"value": value, "count": Counter(given)[value]}
-                    for value in distinct
-                ],
-                "choices": question.choices,
-                "gold": _display(gold_value),
-                "gold_values": _values(gold_value),
-                "gold_names": _names(gold_value, choices),
-                "disagreement": len(distinct) > 1 or 0 < len(given) < len(annotations),
-            }
-        )
+    marked = _marked_by(annotations)
+    span_rows = _span_rows(article, scheme, columns, marked, current["spans"])
+    question_rows = [
+        _question_row(question, annotations, current["labels"].get(question.key))
+        for question in scheme.questions
+    ]
     return {
-        "project": project,
+        "project": article.project,
         "article": article,
         "columns": columns,
         "span_rows": span_rows,
@@ -169,6 +111,79 @@ def review_context(article: Article, errors: list[str] | None = None) -> dict:
         "errors": errors or [],
         "n_disagreements": sum(r["disagreement"] for r in span_rows)
         + sum(r["disagreement"] for r in question_rows),
+    }
+
+
+def _marked_by(annotations: list[Annotation]) -> dict[SpanKey, set[int]]:
+    """Each (start, end, label) to the ids of the annotations that marked it."""
+    marked: dict[SpanKey, set[int]] = defaultdict(set)
+    for annotation in annotations:
+        for span in annotation.spans.all():
+            marked[(span.start, span.end, span.label)].add(annotation.pk)
+    return marked
+
+
+def _span_rows(
+    article: Article,
+    scheme: Scheme,
+    columns: list[dict],
+    marked: dict[SpanKey, set[int]],
+    gold_spans: list[dict],
+) -> list[dict]:
+    """One row per span anyone marked or the gold has, with who marked it."""
+    in_gold = {(s["start"], s["end"], s["label"]) for s in gold_spans}
+    keys = sorted(set(marked) | in_gold)
+    labels_at = defaultdict(set)
+    for start, end, label in keys:
+        labels_at[(start, end)].add(label)
+    label_names = {label.key: label for label in scheme.span_labels}
+    rows = []
+    for start, end, label in keys:
+        by = marked.get((start, end, label), set())
+        partial = 0 < len(by) < len(columns)
+        conflict = len(labels_at[(start, end)]) > 1
+        rows.append(
+            {
+                "start": start,
+                "end": end,
+                "label": label,
+                "label_name": getattr(label_names.get(label), "name", label),
+                "color": getattr(label_names.get(label), "color", "#888888"),
+                "text": article.text[start:end],
+                "cells": [c["id"] in by for c in columns],
+                "support": len(by),
+                "in_gold": (start, end, label) in in_gold,
+                "partial": partial,
+                "conflict": conflict,
+                "disagreement": partial or conflict or not by,
+            }
+        )
+    return rows
+
+
+def _question_row(
+    question: Question, annotations: list[Annotation], gold_value: Any
+) -> dict:
+    """One question: every annotator's answer, the distinct answers, the gold one."""
+    answers = [a.labels.get(question.key) for a in annotations]
+    given = [_display(v) for v in answers if v not in (None, [])]
+    choices = {c.key: c.name for c in question.choices}
+    distinct = list(dict.fromkeys(given))
+    counts = Counter(given)
+    return {
+        "key": question.key,
+        "name": question.name,
+        "multiple": question.multiple,
+        "cells": [
+            {"value": _display(v), "names": _names(v, choices), "raw": v}
+            for v in answers
+        ],
+        "options": [{"value": value, "count": counts[value]} for value in distinct],
+        "choices": question.choices,
+        "gold": _display(gold_value),
+        "gold_values": _values(gold_value),
+        "gold_names": _names(gold_value, choices),
+        "disagreement": len(distinct) > 1 or 0 < len(given) < len(annotations),
     }
 
 

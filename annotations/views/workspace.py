@@ -1,11 +1,13 @@
 """The annotator's workspace: next article, the annotation page, saving through htmx.
 
-Thin views over ``selectors.workspace``, the queue and ``annotation_save``.
+Thin views: reads through ``selectors.workspace``, writes through one use case
+each (``annotation_submit`` for save, submit and skip; ``annotation_reopen``;
+the queue's ``assignment_next``/``assignment_claim`` for handing out work).
 The page is server-rendered; ``static/annotations/workspace.js`` adds the text
 selection, the shortcuts and a debounced autosave that posts the form below.
 Saves answer with the ``_save_state.html`` fragment (200, 400 for invalid
-input, 409 for a stale version); submit and skip answer with an htmx redirect
-to the next article.
+input, 409 for a stale version, no free slot or an adjudicated article);
+submit and skip answer with an htmx redirect to the next article.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from annotations import permissions, selectors
 from annotations.choices import AnnotationStatus, Role, SpanOrigin
 from annotations.errors import ConflictError
-from annotations.models import Article, GuidelineVersion
+from annotations.models import Annotation, Article, GuidelineVersion
 from annotations.scheme import Scheme, parse_scheme
 from annotations.selectors import workspace as workspace_selectors
-from annotations.services.annotations import annotation_save
+from annotations.services.annotations import AnnotationInput, annotation_submit
 from annotations.services.guidelines import LabelHelp, guidelines_render, label_help
 from annotations.services.queue import assignment_claim, assignment_next
 from annotations.services.workspace import annotation_reopen
@@ -97,13 +99,12 @@ def _claim(request: HttpRequest, article: Article) -> ConflictError | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _guideline_parts(guideline_pk: int) -> tuple[str, tuple[LabelHelp, ...]]:
+def _guideline_parts(version: GuidelineVersion) -> tuple[str, tuple[LabelHelp, ...]]:
     """A guideline version as sanitised HTML plus its per-label help.
 
     Rendered by the one sanitiser of ``services.guidelines``; versions never
-    change, so the result is cached per version.
+    change, so the result is cached per version (model instances hash by pk).
     """
-    version = GuidelineVersion.objects.get(pk=guideline_pk)
     return (
         guidelines_render(version.text),
         tuple(label_help(parse_scheme(version.scheme), version.text)),
@@ -133,7 +134,7 @@ def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     editable = may_annotate and not workspace.finished and not workspace.adjudicated
     scheme = workspace.scheme
     guideline_html, help_items = (
-        _guideline_parts(workspace.guideline.pk) if workspace.guideline else ("", ())
+        _guideline_parts(workspace.guideline) if workspace.guideline else ("", ())
     )
     return render(
         request,
@@ -268,8 +269,8 @@ def _int_or_none(value: str | None, field: str) -> int | None:
         raise ValidationError({field: [_("Must be a whole number.")]}) from error
 
 
-def _save_input(post: QueryDict, scheme: Scheme) -> dict[str, Any]:
-    """The form the page posts, as keyword arguments of ``annotation_save``."""
+def _save_input(post: QueryDict, scheme: Scheme) -> AnnotationInput:
+    """The form the page posts, as the input of ``annotation_submit``."""
     action = post.get("action") or "draft"
     if action not in ACTIONS:
         raise ValidationError({"action": [_("Unknown action.")]})
@@ -279,14 +280,28 @@ def _save_input(post: QueryDict, scheme: Scheme) -> dict[str, Any]:
         raise ValidationError({"spans": [_("The spans could not be read.")]}) from error
     version = _int_or_none(post.get("version"), "version")
     overwrite = _int_or_none(post.get("overwrite_version"), "overwrite_version")
-    return {
-        "spans": spans,
-        "labels": _answers(post, scheme),
-        "status": ACTIONS[action],
-        "version": overwrite if overwrite is not None else version,
-        "lead_time_ms": _int_or_none(post.get("lead_time_ms"), "lead_time_ms"),
-        "skip_reason": (post.get("skip_reason") or "").strip(),
-    }
+    return AnnotationInput(
+        spans=spans,
+        labels=_answers(post, scheme),
+        status=ACTIONS[action],
+        version=overwrite if overwrite is not None else version,
+        lead_time_ms=_int_or_none(post.get("lead_time_ms"), "lead_time_ms"),
+        skip_reason=(post.get("skip_reason") or "").strip(),
+    )
+
+
+def _posted_version(post: QueryDict) -> int | None:
+    """The version the page holds, to hand back with an error (None if unreadable)."""
+    try:
+        return _int_or_none(post.get("version"), "version")
+    except ValidationError:
+        return None
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for messages_ in error.message_dict.values() for m in messages_]
+    return error.messages
 
 
 def _save_state(
@@ -307,27 +322,12 @@ def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     article = _article(request, slug, pk)
     if not permissions.can_annotate(article.project.user_role):
         raise PermissionDenied
-    version = _int_or_none(request.POST.get("version"), "version")
-    conflict = _claim(request, article)
-    if conflict is not None:
-        return _save_state(request, article, status=409, conflict=conflict.message)
-    if workspace_selectors.article_adjudicated(article=article):
-        return _save_state(
-            request,
-            article,
-            status=409,
-            version=version,
-            conflict=_("This article has been adjudicated; it can no longer change."),
-        )
+    version = _posted_version(request.POST)
     try:
         data = _save_input(request.POST, article.project.parsed_scheme)
-        annotation = annotation_save(article=article, annotator=request.user, **data)
+        annotation = annotation_submit(user=request.user, article=article, data=data)
     except ValidationError as error:
-        errors = (
-            [m for messages_ in error.message_dict.values() for m in messages_]
-            if hasattr(error, "error_dict")
-            else error.messages
-        )
+        errors = _error_messages(error)
         return _save_state(request, article, status=400, version=version, errors=errors)
     except ConflictError as error:
         return _save_state(
@@ -367,18 +367,14 @@ def article_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     article = _article(request, slug, pk)
     if not permissions.can_annotate(article.project.user_role):
         raise PermissionDenied
-    annotation = workspace_selectors.annotation_get_own(
-        user=request.user, article=article
-    )
-    if annotation is None:
-        raise Http404("No annotation to reopen.")
     try:
         annotation_reopen(
-            annotation=annotation,
-            annotator=request.user,
-            version=_int_or_none(request.POST.get("version"), "version")
-            or annotation.version,
+            user=request.user,
+            article=article,
+            version=_int_or_none(request.POST.get("version"), "version"),
         )
+    except Annotation.DoesNotExist as error:
+        raise Http404("No annotation to reopen.") from error
     except (ConflictError, ValidationError) as error:
         messages.error(request, getattr(error, "message", None) or str(error))
     url = reverse(

@@ -1,13 +1,16 @@
 """Shared settings, read from the environment through django-environ.
 
 Environment variables (see README): DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG,
-ALLOWED_HOSTS. Anything not set falls back to the embedded default: a SQLite file
+ALLOWED_HOSTS, the EMAIL_* ones and LOGIN_FAILURE_LIMIT / LOGIN_COOLOFF_MINUTES.
+Anything not set falls back to the embedded default: a SQLite file
 under ``var/`` and a Celery broker on the file system that needs no server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("NEWSROOM_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -35,11 +38,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "axes",
+    "csp",
+    "simple_history",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.DatabaseErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -111,9 +121,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes counts failed logins (the site's and the admin's login page both call
+# authenticate with the request) and locks the *username* after
+# LOGIN_FAILURE_LIMIT failures, from any address, for LOGIN_COOLOFF_MINUTES (the
+# right password is refused meanwhile). By username rather than by address:
+# behind a proxy every client has the proxy's address, so locking an address would
+# lock everyone out at once. A successful login, a password reset or
+# `manage.py axes_reset_username NAME` clears the count. Token API calls, the Celery
+# worker and management commands never call authenticate and are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 wants the address in the lockout parameters; see above for why not.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotations.views.auth.lockout_response"
+AXES_VERBOSE = False  # no start-up banner in every command and worker log
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "annotations:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- E-mail (password reset) ------------------------------------------------------
+# SMTP from the environment; local.py prints mails to the console, test.py keeps
+# them in memory.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -141,6 +187,25 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): scripts and
+# styles only from our own static files, or inline with the per-response nonce
+# ({{ request.csp_nonce }}); no inline style attributes (label colours are set by
+# static/js/colors.js through the CSSOM), no eval, no plugins, no framing. The
+# Swagger UI at /api/v1/docs/ loads its start script from a URL of its own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- REST framework ------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -183,7 +248,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ---------------------------------------------------------------------
-# With REDIS_URL: Redis as broker and result store. Without: our embedded broker
+# With REDIS_URL: Redis as broker. Without: our embedded broker
 # (newsroom/broker.py: kombu's filesystem transport with atomic publish, claims
 # until ack and a dead-letter folder) under var/celery/broker/, which needs no
 # server. Either way a real worker process consumes the queue; the running app

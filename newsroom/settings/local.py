@@ -14,3 +14,8 @@ NEWSROOM_DEMO_PASSWORDS = True
 # from the app folders, so an edited file shows without collectstatic.
 WHITENOISE_USE_FINDERS = env.bool("STATIC_LIVE", default=True)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+
+# Password-reset mails are printed where `make run` runs (EMAIL_BACKEND to change).
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotations.choices import AnnotationStatus, Role
-from annotations.selectors.exports import annotator_pseudonym
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, span
+from annotations.selectors.annotators import annotator_pseudonym
+from tests.factories import TEXT, ArticleFactory, annotate, span
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +40,9 @@ def listing(api_client, project, **params):
     ],
 )
 def test_visibility_matrix(
-    api_client, project, members, annotations, who, status, count
+    login_as, api_client, project, annotations, who, status, count
 ):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+    login_as(who)
     response = listing(api_client, project)
     assert response.status_code == status
     if count is not None:

@@ -11,8 +11,7 @@ import pytest
 from annotations.choices import JobStatus, Role
 from annotations.models import Job
 from annotations.services.exports import export_job_run
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, span
+from tests.factories import TEXT, ArticleFactory, annotate, annotator, span
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +48,8 @@ def body(response) -> bytes:
         ("anonymous", 401),
     ],
 )
-def test_export_permission_matrix(api_client, project, members, data, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_export_permission_matrix(login_as, api_client, project, data, who, status):
+    login_as(who)
     assert api_client.get(url(project, format="jsonl")).status_code == status
 
 
@@ -90,6 +88,18 @@ def test_conll_and_labelstudio_formats(api_client, project, members, data):
     assert "Siemens\tB-ORG" in conll
     tasks = json.loads(body(api_client.get(url(project, format="labelstudio"))))
     assert len(tasks) == 3
+
+
+def test_doccano_format_is_served(api_client, project, members, data):
+    """format=doccano (from the exporter registry) streams JSONL with [s, e, label]."""
+    api_client.force_authenticate(members[Role.REVIEWER])
+    response = api_client.get(url(project, format="doccano", source="annotations"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-annotations-doccano.jsonl"')
+    lines = [json.loads(line) for line in body(response).decode().splitlines()]
+    assert len(lines) == 6
+    start = TEXT.index("Siemens")
+    assert all([start, start + 7, "ORG"] in line["label"] for line in lines)
 
 
 def test_annotations_source_names_and_pseudonyms(api_client, project, members, data):
@@ -190,3 +200,16 @@ def test_export_job_rerun_is_a_no_op(project, members, data):
     first = export_job_run(job_id=str(job.pk))
     assert export_job_run(job_id=str(job.pk)) == first
     assert Job.objects.get(pk=job.pk).status == JobStatus.DONE
+
+
+def test_schema_offers_every_registered_format(api_client, members):
+    """The export's documented ``format`` enum follows the exporter registry."""
+    from annotations.exporters import REGISTRY
+
+    api_client.force_authenticate(members[Role.ML_ENGINEER])
+    schema = api_client.get(
+        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+    export = schema["paths"]["/api/v1/projects/{project_id}/export/"]["get"]
+    (fmt,) = [p for p in export["parameters"] if p["name"] == "format"]
+    assert sorted(fmt["schema"]["enum"]) == sorted(REGISTRY)

@@ -42,9 +42,8 @@ def admin(api_client, members):
         ("anonymous", 401),
     ],
 )
-def test_import_permission_matrix(api_client, project, members, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_import_permission_matrix(login_as, api_client, project, who, status):
+    login_as(who)
     response = post(api_client, project, [{"text": TEXT}])
     assert response.status_code == status
 

@@ -97,9 +97,8 @@ def test_bad_input_is_a_400_naming_the_field(api_client, article, members, body,
         ("anonymous", 401),
     ],
 )
-def test_put_matrix(api_client, article, members, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_put_matrix(login_as, api_client, article, who, status):
+    login_as(who)
     response = api_client.put(url(article), {"spans": [], "labels": {}}, format="json")
     assert response.status_code == status
 

@@ -25,9 +25,8 @@ def article(project):
         ("anonymous", 401),
     ],
 )
-def test_preannotate_matrix(api_client, project, article, members, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_preannotate_matrix(login_as, api_client, project, article, who, status):
+    login_as(who)
     response = api_client.post(
         f"/api/v1/projects/{project.pk}/preannotate/", {}, format="json"
     )
@@ -105,7 +104,7 @@ def test_predictions_shape_and_annotator_visibility(
     ("who", "status"),
     [(Role.ADMIN, 200), (Role.REVIEWER, 200), (Role.ANNOTATOR, 403), ("outsider", 404)],
 )
-def test_quality_matrix(api_client, project, members, who, status):
-    api_client.force_authenticate(members[who])
+def test_quality_matrix(login_as, api_client, project, who, status):
+    login_as(who)
     response = api_client.get(f"/api/v1/projects/{project.pk}/preannotation-quality/")
     assert response.status_code == status

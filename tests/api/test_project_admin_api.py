@@ -6,12 +6,13 @@ import pytest
 
 from annotations.choices import Role
 from annotations.models import AnnotationSpan, Membership, Project
-from tests.factories import UserFactory
-from tests.factories_guide import TEXT, annotate, article, span
+from tests.factories import ArticleFactory, ProjectFactory, UserFactory, annotate, span
+from tests.roles import MEMBERS_READ, WHO, role_matrix
 
 pytestmark = pytest.mark.django_db
 
-WHO = [*Role.values, "outsider", "anonymous"]
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
+
 ADMIN_ONLY = {
     Role.ADMIN: "ok",
     Role.REVIEWER: 403,
@@ -22,20 +23,14 @@ ADMIN_ONLY = {
 }
 
 
-def as_(api_client, members, who):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
-    return api_client
-
-
 def expected(who, ok_status):
     status = ADMIN_ONLY[who]
     return ok_status if status == "ok" else status
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_patch_project_matrix(api_client, project, members, who):
-    response = as_(api_client, members, who).patch(
+def test_patch_project_matrix(login_as, project, who):
+    response = login_as(who).patch(
         f"/api/v1/projects/{project.pk}/", {"name": "Renamed"}, format="json"
     )
     assert response.status_code == expected(who, 200)
@@ -54,32 +49,18 @@ def test_patch_project_matrix(api_client, project, members, who):
     ],
 )
 @pytest.mark.parametrize("who", WHO)
-def test_admin_endpoint_matrix(
-    api_client, project, members, who, method, path, body, ok
-):
+def test_admin_endpoint_matrix(login_as, project, members, who, method, path, body, ok):
     UserFactory(username="newbie")
     url = f"/api/v1/projects/{project.pk}/" + path.format(
         annotator=members[Role.ANNOTATOR].username
     )
-    response = getattr(as_(api_client, members, who), method)(url, body, format="json")
+    response = getattr(login_as(who), method)(url, body, format="json")
     assert response.status_code == expected(who, ok)
 
 
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        (Role.ADMIN, 200),
-        (Role.REVIEWER, 200),
-        (Role.ANNOTATOR, 200),
-        (Role.ML_ENGINEER, 200),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
-def test_guideline_list_is_for_members(api_client, project, members, who, status):
-    response = as_(api_client, members, who).get(
-        f"/api/v1/projects/{project.pk}/guidelines/"
-    )
+@role_matrix(MEMBERS_READ)
+def test_guideline_list_is_for_members(login_as, project, who, status):
+    response = login_as(who).get(f"/api/v1/projects/{project.pk}/guidelines/")
     assert response.status_code == status
     if status == 200:
         (item,) = response.json()["results"]
@@ -127,13 +108,34 @@ def test_create_project_with_own_scheme_is_validated(api_client):
     assert not Project.objects.filter(slug="x").exists()
 
 
-def test_patch_scheme_lossy_change_gives_409_with_counts(api_client, project, members):
-    annotate(article(project), members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")])
+def test_create_without_scheme_needs_a_template_language_as_on_the_page(api_client):
+    api_client.force_authenticate(UserFactory(is_staff=True))
+    body = {"slug": "fr", "name": "Actualités", "language": "fr"}
+    response = api_client.post("/api/v1/projects/", body, format="json")
+    assert response.status_code == 400
+    assert "Templates exist" in response.json()["language"][0]
+    body["scheme"] = ProjectFactory.build().scheme
+    assert api_client.post("/api/v1/projects/", body, format="json").status_code == 201
+
+
+def test_create_with_blank_guidelines_is_refused(api_client):
+    api_client.force_authenticate(UserFactory(is_staff=True))
+    body = {"slug": "x", "name": "X", "language": "en", "guidelines": " "}
+    response = api_client.post("/api/v1/projects/", body, format="json")
+    assert response.status_code == 400
+    assert not Project.objects.filter(slug="x").exists()
+
+
+def test_patch_scheme_lossy_change_gives_409_with_counts(login_as, project, members):
+    doc = ArticleFactory(project=project, text=TEXT)
+    annotate(
+        doc, members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")], status="draft"
+    )
     scheme = deepcopy(project.scheme)
     scheme["span_labels"] = [
         lab for lab in scheme["span_labels"] if lab["key"] != "ORG"
     ]
-    client = as_(api_client, members, Role.ADMIN)
+    client = login_as(Role.ADMIN)
     url = f"/api/v1/projects/{project.pk}/"
     response = client.patch(url, {"scheme": scheme, "name": "Changed"}, format="json")
     assert response.status_code == 409
@@ -154,8 +156,8 @@ def test_patch_scheme_lossy_change_gives_409_with_counts(api_client, project, me
     assert AnnotationSpan.objects.get().label == "INSTRUMENT"
 
 
-def test_patch_label_mapping_validated(api_client, project, members):
-    client = as_(api_client, members, Role.ADMIN)
+def test_patch_label_mapping_validated(login_as, project):
+    client = login_as(Role.ADMIN)
     url = f"/api/v1/projects/{project.pk}/"
     bad = client.patch(url, {"label_mapping": {"GPE": "PLACE"}}, format="json")
     assert bad.status_code == 400
@@ -170,8 +172,8 @@ def test_patch_label_mapping_validated(api_client, project, members):
     assert good.json()["overlap"] == 3
 
 
-def test_members_shape_and_last_admin(api_client, project, members):
-    client = as_(api_client, members, Role.ADMIN)
+def test_members_shape_and_last_admin(login_as, project, members):
+    client = login_as(Role.ADMIN)
     base = f"/api/v1/projects/{project.pk}/members/"
     listed = client.get(base).json()["results"]
     assert {"user": members[Role.ADMIN].username, "role": "admin"} in [
@@ -200,8 +202,8 @@ def test_members_shape_and_last_admin(api_client, project, members):
     assert client.delete(f"{base}{members['outsider'].username}/").status_code == 404
 
 
-def test_publish_guidelines_shape(api_client, project, members):
-    client = as_(api_client, members, Role.ADMIN)
+def test_publish_guidelines_shape(login_as, project, members):
+    client = login_as(Role.ADMIN)
     url = f"/api/v1/projects/{project.pk}/guidelines/"
     response = client.post(
         url, {"text": "# Rules v2", "changelog": "Shorter"}, format="json"
@@ -220,8 +222,8 @@ def test_publish_guidelines_shape(api_client, project, members):
     assert [v["number"] for v in listed] == [2, 1]
 
 
-def test_schema_lists_admin_endpoints(api_client, members):
-    response = as_(api_client, members, Role.ADMIN).get(
+def test_schema_lists_admin_endpoints(login_as):
+    response = login_as(Role.ADMIN).get(
         "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
     )
     paths = response.json()["paths"]

@@ -7,59 +7,26 @@ from rest_framework.authtoken.models import Token
 from annotations.choices import Role
 from annotations.models import Assignment
 from tests.factories import ArticleFactory
+from tests.roles import MEMBERS_READ, role_matrix
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [*Role.values, "outsider", "anonymous"]
 
-
-def client_for(api_client, members, who):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
-    return api_client
-
-
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        (Role.ADMIN, 200),
-        (Role.REVIEWER, 200),
-        (Role.ANNOTATOR, 200),
-        (Role.ML_ENGINEER, 200),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
-def test_project_detail_matrix(api_client, project, members, who, status):
-    response = client_for(api_client, members, who).get(
-        f"/api/v1/projects/{project.pk}/"
-    )
+@role_matrix(MEMBERS_READ)
+def test_project_detail_matrix(login_as, project, who, status):
+    response = login_as(who).get(f"/api/v1/projects/{project.pk}/")
     assert response.status_code == status
 
 
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        (Role.ADMIN, 200),
-        (Role.REVIEWER, 200),
-        (Role.ANNOTATOR, 200),
-        (Role.ML_ENGINEER, 200),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
-def test_article_list_matrix(api_client, project, members, who, status):
+@role_matrix(MEMBERS_READ)
+def test_article_list_matrix(login_as, project, who, status):
     ArticleFactory(project=project)
-    response = client_for(api_client, members, who).get(
-        f"/api/v1/projects/{project.pk}/articles/"
-    )
+    response = login_as(who).get(f"/api/v1/projects/{project.pk}/articles/")
     assert response.status_code == status
 
 
-def test_project_shape_follows_the_contract(api_client, project, members):
-    response = client_for(api_client, members, Role.ML_ENGINEER).get(
-        "/api/v1/projects/"
-    )
+def test_project_shape_follows_the_contract(login_as, project):
+    response = login_as(Role.ML_ENGINEER).get("/api/v1/projects/")
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 1
@@ -77,28 +44,26 @@ def test_project_shape_follows_the_contract(api_client, project, members):
     assert {"key", "name", "level", "multiple", "required", "choices"} <= set(question)
 
 
-def test_project_list_hides_other_projects(api_client, project, members):
-    response = client_for(api_client, members, "outsider").get("/api/v1/projects/")
+def test_project_list_hides_other_projects(login_as, project):
+    response = login_as("outsider").get("/api/v1/projects/")
     assert project.pk not in [p["id"] for p in response.json()["results"]]
 
 
-def test_annotator_lists_and_opens_only_their_articles(api_client, project, members):
+def test_annotator_lists_and_opens_only_their_articles(login_as, project, members):
     mine, other = ArticleFactory.create_batch(2, project=project)
     Assignment.objects.create(article=mine, annotator=members[Role.ANNOTATOR])
-    client = client_for(api_client, members, Role.ANNOTATOR)
+    client = login_as(Role.ANNOTATOR)
     listed = client.get(f"/api/v1/projects/{project.pk}/articles/").json()["results"]
     assert [a["id"] for a in listed] == [mine.pk]
     assert client.get(f"/api/v1/articles/{mine.pk}/").status_code == 200
     assert client.get(f"/api/v1/articles/{other.pk}/").status_code == 404
 
 
-def test_article_detail_returns_exact_text(api_client, project, members):
+def test_article_detail_returns_exact_text(login_as, project):
     article = ArticleFactory(
         project=project, text="Kurssturz 📉 bei Société Générale\r\n"
     )
-    response = client_for(api_client, members, Role.REVIEWER).get(
-        f"/api/v1/articles/{article.pk}/"
-    )
+    response = login_as(Role.REVIEWER).get(f"/api/v1/articles/{article.pk}/")
     assert response.json()["text"] == "Kurssturz 📉 bei Société Générale\r\n"
 
 
@@ -113,8 +78,8 @@ def test_token_auth_with_command_created_token(api_client, project, members, cap
     assert api_client.get(f"/api/v1/projects/{project.pk}/").status_code == 401
 
 
-def test_openapi_schema_lists_the_endpoints(api_client, members):
-    response = client_for(api_client, members, Role.ADMIN).get(
+def test_openapi_schema_lists_the_endpoints(login_as):
+    response = login_as(Role.ADMIN).get(
         "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
     )
     assert response.status_code == 200

@@ -11,8 +11,14 @@ import pytest
 
 from annotations.choices import Role
 from annotations.models import Release
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, gold, span
+from tests.factories import (
+    TEXT,
+    ArticleFactory,
+    GoldAnnotationFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +76,8 @@ def download(api_client, release_id, name):
         ("anonymous", 401),
     ],
 )
-def test_only_admins_cut_releases(api_client, project, members, articles, who, status):
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_only_admins_cut_releases(login_as, api_client, project, articles, who, status):
+    login_as(who)
     assert cut(api_client, project).status_code == status
 
 
@@ -87,12 +92,9 @@ def test_only_admins_cut_releases(api_client, project, members, articles, who, s
         ("anonymous", 401),
     ],
 )
-def test_release_read_matrix(api_client, project, members, articles, who, status):
-    api_client.force_authenticate(members[Role.ADMIN])
-    release_id = cut(api_client, project).json()["id"]
-    api_client.force_authenticate(None)
-    if who != "anonymous":
-        api_client.force_authenticate(members[who])
+def test_release_read_matrix(login_as, api_client, project, articles, who, status):
+    release_id = cut(login_as(Role.ADMIN), project).json()["id"]
+    login_as(who)
     assert api_client.get(f"/api/v1/releases/{release_id}/").status_code == status
     response = api_client.get(f"/api/v1/releases/{release_id}/files/manifest.json")
     assert response.status_code == status
@@ -147,11 +149,11 @@ def test_second_release_has_a_changelog_and_the_first_stays_the_same(
         for f in first["files"]
     }
     changed = articles[0]
-    gold(
-        changed,
-        members[Role.REVIEWER],
-        [span(TEXT, "Deutsche Bank", "ORG")],
-        {"sentiment": "neutral", "bias": "biased"},
+    GoldAnnotationFactory(
+        article=changed,
+        reviewer=members[Role.REVIEWER],
+        spans=[span(TEXT, "Deutsche Bank", "ORG")],
+        labels={"sentiment": "neutral", "bias": "biased"},
     )
     added = ArticleFactory(project=project, text=TEXT)
     annotate(

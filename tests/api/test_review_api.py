@@ -5,8 +5,8 @@ import pytest
 from annotations.choices import Role
 from annotations.models import Assignment, GoldAnnotation
 from annotations.selectors.agreement import annotator_pseudonym
-from tests.factories import ArticleFactory
-from tests.factories_review import span, submit, team
+from annotations.services.assignments import assignment_assign
+from tests.factories import ArticleFactory, annotate, span, team
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +20,14 @@ def worked(project, members):
     for article, (a, b) in zip(
         articles, [("positive", "positive"), ("negative", "neutral")], strict=True
     ):
-        submit(
+        annotate(
             article,
             anna,
+            [span(article.text, "Siemens", "ORG")],
             {"sentiment": a, "bias": "biased"},
-            [span(article, "Siemens", "ORG")],
         )
-        submit(article, ben, {"sentiment": b, "bias": "non_biased"})
+        annotate(article, ben, labels={"sentiment": b, "bias": "non_biased"})
     return {"articles": articles, "anna": anna, "ben": ben}
-
-
-def login(api_client, members, role):
-    if role != "anonymous":
-        api_client.force_authenticate(members[role])
 
 
 @pytest.mark.parametrize(
@@ -46,8 +41,8 @@ def login(api_client, members, role):
         ("anonymous", 401),
     ],
 )
-def test_agreement_access(api_client, project, members, worked, role, expected):
-    login(api_client, members, role)
+def test_agreement_access(login_as, api_client, project, worked, role, expected):
+    login_as(role)
     response = api_client.get(f"/api/v1/projects/{project.pk}/agreement/")
     assert response.status_code == expected
 
@@ -105,7 +100,7 @@ def test_ml_engineers_see_pseudonyms_only(api_client, project, members, worked):
 
 def gold_body(article, **extra):
     return {
-        "spans": [span(article, "Deutsche Bank", "ORG")],
+        "spans": [span(article.text, "Deutsche Bank", "ORG")],
         "labels": {"sentiment": "positive", "bias": "biased"},
         "status": "submitted",
         **extra,
@@ -123,22 +118,20 @@ def gold_body(article, **extra):
         ("anonymous", 401, 401),
     ],
 )
-def test_gold_access(api_client, project, members, worked, role, post, get):
+def test_gold_access(login_as, api_client, project, worked, role, post, get):
     article = worked["articles"][0]
-    login(api_client, members, role)
+    login_as(role)
     url = f"/api/v1/articles/{article.pk}/gold/"
     assert api_client.post(url, gold_body(article), format="json").status_code == post
     if not GoldAnnotation.objects.filter(article=article).exists():
-        api_client.force_authenticate(members[Role.REVIEWER])
-        api_client.post(url, gold_body(article), format="json")
-        api_client.force_authenticate(None)
-        login(api_client, members, role)
+        login_as(Role.REVIEWER).post(url, gold_body(article), format="json")
+        login_as(role)
     assert api_client.get(url).status_code == get
 
 
 def test_annotator_who_annotated_still_gets_403_for_gold(api_client, project, members):
     article = ArticleFactory(project=project, text=TEXT)
-    submit(article, members[Role.ANNOTATOR])
+    annotate(article, members[Role.ANNOTATOR])
     api_client.force_authenticate(members[Role.ANNOTATOR])
     url = f"/api/v1/articles/{article.pk}/gold/"
     assert api_client.get(url).status_code == 403
@@ -157,7 +150,7 @@ def test_gold_round_trip_with_optimistic_locking(api_client, project, members, w
     body = created.json()
     assert body["version"] == 1
     assert body["status"] == "draft"
-    assert body["spans"] == [span(article, "Deutsche Bank", "ORG")]
+    assert body["spans"] == [span(article.text, "Deutsche Bank", "ORG")]
     assert body["note"] == "n"
     assert api_client.post(url, gold_body(article), format="json").status_code == 409
     replaced = api_client.post(url, gold_body(article, version=1), format="json")
@@ -219,6 +212,31 @@ def test_admin_assigns_moves_and_releases(api_client, project, members):
     released = api_client.delete(f"{url}{moved.json()['id']}/")
     assert released.status_code == 200
     assert Assignment.objects.get(pk=moved.json()["id"]).state == "released"
+
+
+def test_assignment_list_filters_by_article_and_refuses_a_bad_id(login_as, project):
+    first, second = ArticleFactory.create_batch(2, project=project)
+    (anna,) = team(project, ["anna"])
+    for article in (first, second):
+        assignment_assign(article=article, annotator=anna, assigned_by=None)
+    other = ArticleFactory()  # another project's article is never listed
+    client = login_as(Role.ADMIN)
+    url = f"/api/v1/projects/{project.pk}/assignments/"
+    assert [a["article"] for a in client.get(url).json()] == [first.pk, second.pk]
+    assert [a["article"] for a in client.get(url, {"article": second.pk}).json()] == [
+        second.pk
+    ]
+    assert client.get(url, {"article": other.pk}).json() == []
+    bad = client.get(url, {"article": "second"})
+    assert bad.status_code == 400
+    assert "article" in bad.json()
+    missing = client.post(
+        url, {"article": other.pk, "annotator": anna.username}, format="json"
+    )
+    assert missing.status_code == 400
+    assert missing.json()["article"] == ["No such article in this project."]
+    foreign = Assignment.objects.create(article=other, annotator=anna)
+    assert client.delete(f"{url}{foreign.pk}/").status_code == 404
 
 
 def test_calibration_endpoint_for_admins(api_client, project, members):

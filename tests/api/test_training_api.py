@@ -23,9 +23,11 @@ def url(project):
         ("outsider", 404, 404),
     ],
 )
-def test_models_matrix(api_client, project, members, who, get_status, post_status):
+def test_models_matrix(
+    login_as, api_client, project, members, who, get_status, post_status
+):
     gold_articles(project, members[Role.REVIEWER], 12)
-    api_client.force_authenticate(members[who])
+    login_as(who)
     assert api_client.get(url(project)).status_code == get_status
     response = api_client.post(url(project), {"max_epochs": 2}, format="json")
     assert response.status_code == post_status

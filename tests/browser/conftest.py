@@ -3,6 +3,10 @@
 Browser tests run in ``make test``. Without chromium they skip with a clear
 message locally, and fail in CI (CI or NEWSROOM_REQUIRE_SERVICES set), where
 ``.ci/run`` installs it.
+
+Pages run under the Content-Security-Policy (no eval): wait with ``expect(...)`` or
+``wait_for_selector``, not ``wait_for_function("…")``, whose polling Playwright
+evaluates with eval in the page, which the policy refuses.
 """
 
 from __future__ import annotations

@@ -7,10 +7,11 @@ back through the API and the gold export.
 
 import json
 
+from playwright.sync_api import expect
+
 from annotations.choices import GoldStatus, Role
 from annotations.models import GoldAnnotation
-from tests.factories import ArticleFactory, ProjectFactory
-from tests.factories_review import span, submit, team
+from tests.factories import ArticleFactory, ProjectFactory, annotate, span, team
 
 
 def login(page, username: str, password: str = "pw") -> None:
@@ -30,10 +31,12 @@ def test_reviewer_accepts_spans_into_gold_and_submits(page, screenshot):
     reviewer = team(project, ["rev"], Role.REVIEWER)[0]
     anna, ben = team(project, ["anna", "ben"])
     article = ArticleFactory(project=project, text=TEXT, title="Siemens upgrade")
-    siemens = span(article, "Siemens", "ORG")
-    bank = span(article, "Deutsche Bank", "ORG")
-    submit(article, anna, {"sentiment": "positive", "bias": "biased"}, [siemens, bank])
-    submit(article, ben, {"sentiment": "positive", "bias": "non_biased"}, [siemens])
+    siemens = span(article.text, "Siemens", "ORG")
+    bank = span(article.text, "Deutsche Bank", "ORG")
+    annotate(
+        article, anna, [siemens, bank], {"sentiment": "positive", "bias": "biased"}
+    )
+    annotate(article, ben, [siemens], {"sentiment": "positive", "bias": "non_biased"})
 
     login(page, reviewer.username)
     page.goto(f"/projects/{project.slug}/review/{article.pk}/")
@@ -52,16 +55,10 @@ def test_reviewer_accepts_spans_into_gold_and_submits(page, screenshot):
         f'[data-span="{bank["start"]}-{bank["end"]}-ORG"][data-in-gold="true"]'
     )
     page.locator("[data-testid=use-answer-bias-biased]").click()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=gold-answer-bias]')"
-        ".textContent.includes('biased')"
-    )
+    expect(page.locator("[data-testid=gold-answer-bias]")).to_contain_text("biased")
     page.fill("[data-testid=gold-note]", "Deutsche Bank is an ORG too.")
     page.click("[data-testid=submit]")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=gold-status]')"
-        ".textContent.includes('Final')"
-    )
+    expect(page.locator("[data-testid=gold-status]")).to_contain_text("Final")
     screenshot("review-after")
 
     gold = GoldAnnotation.objects.get(article=article)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from annotations.choices import AnnotationStatus, Role
 from annotations.models import Annotation, Prediction
 from annotations.services.annotations import annotation_save
@@ -100,7 +102,7 @@ def my_annotation(page, article) -> dict:
 
 def wait_saved(page) -> None:
     page.wait_for_selector("[data-testid=saved]")
-    page.wait_for_function("document.getElementById('dirty-state').textContent === ''")
+    expect(page.locator("#dirty-state")).to_have_text("")
 
 
 def test_label_accept_reject_answer_submit_and_check_the_api(page, screenshot):
@@ -210,9 +212,7 @@ def test_relabel_and_delete_a_span_with_the_keyboard(page):
     ]
     page.click(".seg.has-span")
     page.keyboard.press("Delete")
-    page.wait_for_function(
-        "document.querySelectorAll('[data-testid=article-text] .has-span').length === 0"
-    )
+    expect(page.locator("[data-testid=article-text] .has-span")).to_have_count(0)
     page.wait_for_selector("#span-list li.muted")
     wait_saved(page)
     assert my_annotation(page, article)["spans"] == []

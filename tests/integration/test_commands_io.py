@@ -8,8 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from annotations.models import Annotation, Article
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, span
+from tests.factories import TEXT, ArticleFactory, annotate, annotator, span
 
 pytestmark = pytest.mark.django_db
 
@@ -131,12 +130,12 @@ def test_export_dataset_writes_the_api_bytes(
             "--out",
             str(out),
         )
-    names_out = tmp_path / "ann.conll"
+    names_out = tmp_path / "ann.jsonl"
     call_command(
-        "export_dataset", "--project", project.slug, "--format", "conll",
+        "export_dataset", "--project", project.slug, "--format", "jsonl",
         "--out", str(names_out), "--source", "annotations", "--names",
     )  # fmt: skip
-    assert "# annotator: anna" in names_out.read_text("utf-8")
+    assert '"annotator":"anna"' in names_out.read_text("utf-8")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,9 @@
-from django.contrib.auth import get_user_model
+"""``manage.py create_api_token USER [--rotate]``: print a user's API token."""
+
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+
+from annotations.services.accounts import api_token_issue
 
 
 class Command(BaseCommand):
@@ -15,12 +18,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username: str, rotate: bool, **options) -> None:
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user named {username!r}.")
-        if not user.is_active:
-            raise CommandError(f"User {username!r} is inactive.")
-        if rotate:
-            Token.objects.filter(user=user).delete()
-        token, _ = Token.objects.get_or_create(user=user)
+        try:
+            token = api_token_issue(username=username, rotate=rotate)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(token.key)

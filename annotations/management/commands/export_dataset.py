@@ -8,19 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations.exporters import REGISTRY, get_exporter, iter_export
+from annotations.exporters import REGISTRY
 from annotations.models import Project
-from annotations.selectors.exports import (
-    ExportFilters,
-    export_count,
-    export_rows,
-    export_scheme,
-)
+from annotations.selectors.projects import project_get_by_slug
 from annotations.services.exports import (
-    export_check,
+    ExportFailed,
+    export_file_write,
     filters_from_params,
-    project_consensus,
-    split_options,
 )
 
 
@@ -52,17 +46,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        project = Project.objects.filter(slug=options["project"]).first()
-        if project is None:
-            raise CommandError(f"No project with slug {options['project']!r}.")
-        out = Path(options["out"])
-        if out.exists() and not options["force"]:
-            raise CommandError(f"{out} exists; pass --force to overwrite it.")
-        if not out.parent.is_dir():
-            raise CommandError(f"No such directory: {out.parent}")
-        fmt = options["format"]
         try:
-            filters: ExportFilters = filters_from_params(
+            project = project_get_by_slug(slug=options["project"])
+        except Project.DoesNotExist as error:
+            raise CommandError(str(error)) from error
+        fmt, out = options["format"], Path(options["out"])
+        try:
+            filters = filters_from_params(
                 {
                     "source": options["source"],
                     "statuses": _split(options["status"]),
@@ -71,46 +61,22 @@ class Command(BaseCommand):
                     "updated_since": options["updated_since"],
                 }
             )
-            export_check(project=project, fmt=fmt, filters=filters)
+            with tqdm(
+                desc=f"export {fmt}", unit="article", disable=options["verbosity"] < 1
+            ) as bar:
+                written = export_file_write(
+                    project=project,
+                    fmt=fmt,
+                    filters=filters,
+                    out=out,
+                    names_visible=options["names"],
+                    overwrite=options["force"],
+                    progress=bar,
+                )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
-        total = export_count(project=project, filters=filters)
-        rows = export_rows(
-            project=project,
-            filters=filters,
-            names_visible=options["names"],
-            consensus=project_consensus(project),
-        )
-        partial = out.with_name(out.name + ".partial")
-        written = 0
-        with tqdm(
-            total=total, desc=f"export {fmt}", unit="article",
-            disable=options["verbosity"] < 1,
-        ) as bar:  # fmt: skip
-
-            def counted():
-                nonlocal written
-                last = None
-                for row in rows:
-                    if row.article_id != last:
-                        bar.update()
-                        last = row.article_id
-                    written += 1
-                    yield row
-
-            try:
-                with partial.open("wb") as handle:
-                    for chunk in iter_export(
-                        get_exporter(fmt),
-                        counted(),
-                        scheme=export_scheme(project=project, labels=filters.labels),
-                        **split_options(project),
-                    ):
-                        handle.write(chunk)
-            except ValueError as error:
-                partial.unlink(missing_ok=True)
-                raise CommandError(f"Cannot export: {error}") from error
-        partial.replace(out)
+        except ExportFailed as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(f"{written} row(s) written to {out}")
 
 

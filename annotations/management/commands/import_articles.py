@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from annotations.models import Project
+from annotations.selectors.projects import project_get_by_slug
 from annotations.services.articles import ArticleImportError
-from annotations.services.importers import FORMATS, import_apply, parse_import
+from annotations.services.importers import FORMATS, import_data
 
 MAX_ERRORS_SHOWN = 20
 
@@ -41,9 +42,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: str, project: str, **options) -> None:
-        target = Project.objects.filter(slug=project).first()
-        if target is None:
-            raise CommandError(f"No project with slug {project!r}.")
+        try:
+            target = project_get_by_slug(slug=project)
+        except Project.DoesNotExist as error:
+            raise CommandError(str(error)) from error
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
@@ -53,33 +55,24 @@ class Command(BaseCommand):
         ) as bar:
             bar.set_postfix_str("reading")
             data = file.read_bytes()
-            bar.update()
+
+            def stage(name: str) -> None:
+                bar.update()
+                bar.set_postfix_str(name)
+
             try:
-                bar.set_postfix_str("checking")
-                parsed = parse_import(
-                    data,
+                summary = import_data(
                     project=target,
+                    data=data,
                     fmt=options.get("format"),
                     filename=file.name,
                     label_mapping=mapping,
-                )
-                bar.update()
-                bar.set_postfix_str(f"writing {len(parsed.articles)} article(s)")
-                summary = import_apply(
-                    project=target,
-                    parsed=parsed,
                     preannotate=not options["no_preannotate"],
+                    on_stage=stage,
                 )
                 bar.update()
             except ArticleImportError as error:
-                lines = [f"{error} Problems:"]
-                for entry in error.errors[:MAX_ERRORS_SHOWN]:
-                    lines.append(
-                        f"  item {entry['index']}: {json.dumps(entry['errors'], ensure_ascii=False)}"
-                    )
-                if len(error.errors) > MAX_ERRORS_SHOWN:
-                    lines.append(f"  … and {len(error.errors) - MAX_ERRORS_SHOWN} more")
-                raise CommandError("\n".join(lines)) from error
+                raise CommandError(_problems(error)) from error
             except ValidationError as error:
                 raise CommandError(
                     f"{file.name}: {'; '.join(error.messages)} Nothing was imported."
@@ -103,3 +96,13 @@ class Command(BaseCommand):
         if not isinstance(mapping, dict):
             raise CommandError("--label-mapping must be a JSON object.")
         return mapping
+
+
+def _problems(error: ArticleImportError) -> str:
+    lines = [f"{error} Problems:"]
+    for entry in error.errors[:MAX_ERRORS_SHOWN]:
+        problems = json.dumps(entry["errors"], ensure_ascii=False)
+        lines.append(f"  item {entry['index']}: {problems}")
+    if len(error.errors) > MAX_ERRORS_SHOWN:
+        lines.append(f"  … and {len(error.errors) - MAX_ERRORS_SHOWN} more")
+    return "\n".join(lines)

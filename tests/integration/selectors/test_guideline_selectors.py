@@ -12,10 +12,18 @@ from annotations.services.guidelines import (
     guideline_acknowledge,
     guideline_version_publish,
 )
-from tests.factories import ProjectFactory
-from tests.factories_guide import TEXT, annotate, annotator, article, gold, span
+from tests.factories import (
+    ArticleFactory,
+    GoldAnnotationFactory,
+    ProjectFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 
 def publish(project, author, text, changelog="change"):
@@ -27,17 +35,24 @@ def publish(project, author, text, changelog="change"):
 def test_annotations_under_version_filter():
     project = ProjectFactory()
     admin, anna = annotator(project, "boss", Role.ADMIN), annotator(project, "anna")
-    a1, a2, a3 = article(project), article(project), article(project)
-    v1_work = annotate(a1, anna, [span(TEXT, "Siemens", "ORG")])
+    a1, a2, a3 = ArticleFactory.create_batch(3, project=project, text=TEXT)
+    v1_work = annotate(a1, anna, [span(TEXT, "Siemens", "ORG")], status="draft")
     publish(project, admin, "v2")
-    v2_work = annotate(a2, anna)
+    v2_work = annotate(a2, anna, status="draft")
     publish(project, admin, "v3")
-    v3_work = annotate(a3, anna)
-    gold(a1, admin).__class__.objects.filter(article=a1).update(
-        guideline_version=project.guideline_versions.get(number=1)
+    v3_work = annotate(a3, anna, status="draft")
+    GoldAnnotationFactory(
+        article=a1,
+        reviewer=admin,
+        status="draft",
+        guideline_version=project.guideline_versions.get(number=1),
     )
     other = ProjectFactory()  # same numbers in another project never leak in
-    annotate(article(other), annotator(other, "zed"))
+    annotate(
+        ArticleFactory(project=other, text=TEXT),
+        annotator(other, "zed"),
+        status="draft",
+    )
 
     def ids(n):
         return set(
@@ -76,7 +91,8 @@ def test_diff_runs_from_the_members_baseline():
     project = ProjectFactory()
     admin, anna = annotator(project, "boss", Role.ADMIN), annotator(project, "anna")
     publish(project, admin, "second text", "v2")
-    annotate(article(project), anna)  # anna worked under v2
+    work = ArticleFactory(project=project, text=TEXT)
+    annotate(work, anna, status="draft")  # anna worked under v2
     publish(project, admin, "third text", "v3")
     notice = guideline_notice_for_user(user=anna, project=project)
     assert notice.baseline.number == 2

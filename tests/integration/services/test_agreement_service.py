@@ -18,14 +18,13 @@ from annotations.selectors.agreement import (
     annotator_pseudonym,
 )
 from annotations.services import agreement as agreement_service
+from annotations.services.adjudication import gold_save
 from annotations.services.agreement import (
     agreement_current,
     agreement_for_viewer,
     agreement_snapshot_store,
 )
-from annotations.services.gold import gold_save
-from tests.factories import ArticleFactory, ProjectFactory
-from tests.factories_review import span, submit, team
+from tests.factories import ArticleFactory, ProjectFactory, annotate, span, team
 
 pytestmark = pytest.mark.django_db
 
@@ -59,16 +58,16 @@ def worked(project, three):
     }
     for index, values in table.items():
         for user, value in zip(three, values, strict=True):
-            spans = [span(arts[index], "Siemens", "ORG")]
+            spans = [span(arts[index].text, "Siemens", "ORG")]
             if user is not cem:
-                spans.append(span(arts[index], "Deutsche Bank", "ORG"))
-            submit(
+                spans.append(span(arts[index].text, "Deutsche Bank", "ORG"))
+            annotate(
                 arts[index],
                 user,
-                answers(value, "biased" if user is ben else "non_biased"),
                 spans,
+                answers(value, "biased" if user is ben else "non_biased"),
             )
-    submit(arts[3], anna, answers("very_negative"))
+    annotate(arts[3], anna, labels=answers("very_negative"))
     return arts
 
 
@@ -148,7 +147,9 @@ def test_dawid_skene_is_exposed_for_single_choice_questions(project, three, work
 def test_one_annotator_gives_undefined_figures(project):
     (anna,) = team(project, ["anna"])
     for article in ArticleFactory.create_batch(3, project=project, text=TEXT):
-        submit(article, anna, answers("positive"), [span(article, "Siemens", "ORG")])
+        annotate(
+            article, anna, [span(article.text, "Siemens", "ORG")], answers("positive")
+        )
     data = agreement_current(project=project)
     for figures in data["questions"].values():
         assert figures["krippendorff_alpha"] is None
@@ -168,7 +169,7 @@ def test_one_annotator_gives_undefined_figures(project):
 def test_one_category_gives_alpha_null_but_full_percent_agreement(project, three):
     for article in ArticleFactory.create_batch(3, project=project, text=TEXT):
         for user in three:
-            submit(article, user, answers("neutral"))
+            annotate(article, user, labels=answers("neutral"))
     data = agreement_current(project=project)
     sentiment = data["questions"]["sentiment"]
     assert sentiment["krippendorff_alpha"] is None
@@ -209,7 +210,7 @@ def test_figures_are_cached_until_annotations_change(
     second = agreement_current(project=project)
     assert len(calls) == 1
     assert first == second
-    submit(worked[3], three[1], answers("very_negative"))
+    annotate(worked[3], three[1], labels=answers("very_negative"))
     third = agreement_current(project=project)
     assert len(calls) == 2
     assert third["questions"]["sentiment"]["n_items"] == 4
@@ -225,7 +226,7 @@ def test_history_keeps_one_point_per_hour(project):
             now=base + timedelta(minutes=minutes),
         )
     history = agreement_history(project=project)
-    assert [h["summary"]["questions"]["sentiment"] for h in history] == [0.2, 0.3]
+    assert [h.summary.questions["sentiment"] for h in history] == [0.2, 0.3]
     assert AgreementSnapshot.objects.filter(project=project).count() == 2
 
 
@@ -234,7 +235,7 @@ def test_gold_agreement_progress_and_calibration(project, three, worked):
     gold_save(
         article=worked[2],
         reviewer=reviewer,
-        spans=[span(worked[2], "Siemens", "ORG")],
+        spans=[span(worked[2].text, "Siemens", "ORG")],
         labels=answers("neutral"),
         status="submitted",
     )
@@ -271,15 +272,15 @@ def test_label_distribution_confusion_lead_time_and_acceptance(project, three):
     anna, ben, _ = three
     article = ArticleFactory(project=project, text=TEXT)
     accepted = {
-        **span(article, "Siemens", "ORG"),
+        **span(article.text, "Siemens", "ORG"),
         "origin": SpanOrigin.SUGGESTION_ACCEPTED,
     }
-    submit(article, anna, answers("positive"), [accepted], lead_time_ms=4000)
-    submit(
+    annotate(article, anna, [accepted], answers("positive"), lead_time_ms=4000)
+    annotate(
         article,
         ben,
+        [span(article.text, "Siemens", "ORG")],
         answers("negative"),
-        [span(article, "Siemens", "ORG")],
         lead_time_ms=6000,
     )
     data = agreement_current(project=project)

@@ -5,8 +5,7 @@ import pytest
 from annotations.choices import JobKind, JobStatus
 from annotations.models import AgreementSnapshot, Job
 from annotations.services.agreement import agreement_current, agreement_recompute_run
-from tests.factories import ArticleFactory
-from tests.factories_api import annotate, annotator
+from tests.factories import ArticleFactory, annotate, annotator
 
 pytestmark = pytest.mark.django_db
 

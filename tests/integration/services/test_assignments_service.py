@@ -16,8 +16,7 @@ from annotations.services.assignments import (
 )
 from annotations.services.calibration import calibration_draw, calibration_mark
 from annotations.services.queue import assignment_claim, assignment_next
-from tests.factories import ArticleFactory, ProjectFactory, UserFactory
-from tests.factories_review import submit, team
+from tests.factories import ArticleFactory, ProjectFactory, UserFactory, annotate, team
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +86,7 @@ def test_drafts_are_discarded_only_on_request_and_submitted_work_stays(project, 
     admin, anna, ben = people
     article = ArticleFactory(project=project)
     assignment = assignment_assign(article=article, annotator=anna, assigned_by=admin)
-    submit(article, anna, labels={}, status="draft")
+    annotate(article, anna, labels={}, status="draft")
     with pytest.raises(ConflictError, match="draft"):
         assignment_release(assignment=assignment, released_by=admin)
     released = assignment_release(
@@ -96,7 +95,7 @@ def test_drafts_are_discarded_only_on_request_and_submitted_work_stays(project, 
     assert released.state == AssignmentState.RELEASED
     assert not Annotation.objects.filter(article=article, annotator=anna).exists()
     assert assignment_next(project=project, user=ben) == article
-    submit(article, ben)
+    annotate(article, ben)
     done = Assignment.objects.get(article=article, annotator=ben)
     with pytest.raises(ConflictError, match="submitted"):
         assignment_release(assignment=done, released_by=admin)
@@ -116,7 +115,7 @@ def test_lease_expiry_frees_a_claimed_slot_and_an_open_draft_holds_it(project):
     expired = now + timedelta(minutes=project.lease_minutes, seconds=1)
     assert assignment_claim(article=article, user=ben, now=expired).annotator == ben
     # Ben saves a draft: from then on no lease applies, his slot is kept.
-    submit(article, ben, labels={}, status="draft")
+    annotate(article, ben, labels={}, status="draft")
     far = now + timedelta(days=2)
     with pytest.raises(ConflictError):
         assignment_claim(article=article, user=anna, now=far)
@@ -150,7 +149,7 @@ def test_calibration_marks_a_seeded_share_and_spares_annotated_articles(project)
     assert 20 <= count <= 65  # 10 % of 400 in expectation
     # Same seed, same choice; an annotated article keeps its status.
     keep = next(a for a in articles if a.pk in marked)
-    submit(keep, team(project, ["zoe"])[0])
+    annotate(keep, team(project, ["zoe"])[0])
     assert calibration_mark(project=project, share=0.0) == 1
     assert Article.objects.get(pk=keep.pk).is_calibration is True
     with pytest.raises(ValidationError):

@@ -2,11 +2,10 @@
 
 import pytest
 
-from annotations.selectors.exports import ExportFilters, export_rows
-from annotations.services.exports import project_consensus
+from annotations.selectors.export_rows import export_rows
+from annotations.selectors.exports import ExportFilters
 from annotations.services.gold import consensus_for_article
-from tests.factories import ArticleFactory
-from tests.factories_api import TEXT, annotate, annotator, span
+from tests.factories import TEXT, ArticleFactory, annotate, annotator, span
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +37,7 @@ def test_prefill_and_export_consensus_are_the_same_rule(project, allow_overlap):
     )
 
     prefill = consensus_for_article(article=article)
-    (row,) = export_rows(
-        project=project,
-        filters=ExportFilters(source="gold"),
-        consensus=project_consensus(project),
-    )
+    (row,) = export_rows(project=project, filters=ExportFilters(source="gold"))
     assert {(s.start, s.end, s.label) for s in row.spans} == {
         (s["start"], s["end"], s["label"]) for s in prefill.spans
     }

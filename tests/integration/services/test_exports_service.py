@@ -1,4 +1,4 @@
-"""Export rows and the automatic consensus (services.exports, selectors.exports)."""
+"""Export rows and the automatic consensus (consensus leaf, export selectors, services)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ import json
 import pytest
 
 from annotations.choices import AnnotationStatus, GoldStatus
-from annotations.selectors.exports import (
-    ExportFilters,
-    SourceAnnotation,
-    annotator_pseudonym,
-    export_rows,
+from annotations.consensus import ConsensusSettings, SourceAnnotation, consensus_merge
+from annotations.selectors.annotators import annotator_pseudonym
+from annotations.selectors.export_rows import export_rows
+from annotations.selectors.exports import ExportFilters, consensus_settings_for_project
+from annotations.services.exports import export_stream
+from tests.factories import (
+    TEXT,
+    ArticleFactory,
+    GoldAnnotationFactory,
+    UserFactory,
+    annotate,
+    annotator,
+    span,
 )
-from annotations.services.exports import (
-    ConsensusSettings,
-    consensus_merge,
-    export_iter,
-    project_consensus,
-)
-from tests.factories import ArticleFactory, UserFactory
-from tests.factories_api import TEXT, annotate, annotator, gold, span
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_consensus_needs_enough_annotations():
 def test_consensus_settings_are_capped_by_overlap(project):
     project.overlap = 1
     project.consensus = {"span_min_annotators": 3, "question_threshold": 0.75}
-    config = ConsensusSettings.for_project(project)
+    config = consensus_settings_for_project(project)
     assert (config.span_min_annotators, config.question_threshold) == (1, 0.75)
 
 
@@ -92,11 +92,11 @@ def test_gold_rows_prefer_final_gold_and_mark_consensus(project, members):
     with_gold = ArticleFactory(project=project, text=TEXT)
     annotate(with_gold, anna, [span(TEXT, "Siemens", "ORG")])
     annotate(with_gold, ben, [span(TEXT, "Siemens", "ORG")])
-    gold(
-        with_gold,
-        members["reviewer"],
-        [span(TEXT, "Deutsche Bank", "ORG")],
-        {"sentiment": "positive", "bias": "biased"},
+    GoldAnnotationFactory(
+        article=with_gold,
+        reviewer=members["reviewer"],
+        spans=[span(TEXT, "Deutsche Bank", "ORG")],
+        labels={"sentiment": "positive", "bias": "biased"},
     )
     agreed = ArticleFactory(project=project, text=TEXT)
     annotate(agreed, anna, [span(TEXT, "Siemens", "ORG"), span(TEXT, "5%", "PERCENT")])
@@ -109,7 +109,6 @@ def test_gold_rows_prefer_final_gold_and_mark_consensus(project, members):
         export_rows(
             project=project,
             filters=ExportFilters(source="gold"),
-            consensus=project_consensus(project),
         )
     )
     assert [r.article_id for r in rows] == [with_gold.pk, agreed.pk]
@@ -126,23 +125,19 @@ def test_draft_gold_is_used_only_when_asked(project, members):
     article = ArticleFactory(project=project, text=TEXT)
     annotate(article, anna, [span(TEXT, "Siemens", "ORG")])
     annotate(article, ben, [span(TEXT, "Siemens", "ORG")])
-    gold(
-        article,
-        members["reviewer"],
-        [],
-        {"sentiment": "neutral"},
+    GoldAnnotationFactory(
+        article=article,
+        reviewer=members["reviewer"],
+        spans=[],
+        labels={"sentiment": "neutral"},
         status=GoldStatus.DRAFT,
     )
-    consensus = project_consensus(project)
-    default = list(
-        export_rows(project=project, filters=ExportFilters(), consensus=consensus)
-    )
+    default = list(export_rows(project=project, filters=ExportFilters()))
     assert default[0].meta["newsroom"]["gold"] == "consensus"
     drafts = list(
         export_rows(
             project=project,
             filters=ExportFilters(statuses=("draft",)),
-            consensus=consensus,
         )
     )
     assert drafts[0].labels == {"sentiment": "neutral"}
@@ -204,14 +199,12 @@ def test_export_rows_query_count_does_not_grow_with_articles(
         article = ArticleFactory(project=project, text=TEXT)
         for user in users:
             annotate(article, user, [span(TEXT, "Siemens", "ORG")])
-    consensus = project_consensus(project)
     # 30 articles in chunks of 10: 3 chunks + the empty id probe; pseudonyms need no query.
     with django_assert_max_num_queries(3 * 6 + 1):
         rows = list(
             export_rows(
                 project=project,
                 filters=ExportFilters(),
-                consensus=consensus,
                 chunk_size=10,
             )
         )
@@ -237,7 +230,7 @@ def test_exporting_twice_gives_identical_bytes(project, members, fmt):
 
     def run():
         return b"".join(
-            export_iter(
+            export_stream(
                 project=project, fmt=fmt, filters=ExportFilters(), names_visible=False
             )
         )
@@ -253,7 +246,7 @@ def test_jsonl_export_lines_follow_the_contract(project, members):
     annotate(article, anna, [span(TEXT, "Siemens", "ORG")])
     annotate(article, ben, [span(TEXT, "Siemens", "ORG")])
     data = b"".join(
-        export_iter(
+        export_stream(
             project=project, fmt="jsonl", filters=ExportFilters(), names_visible=False
         )
     )

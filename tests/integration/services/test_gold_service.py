@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 from annotations.choices import GoldStatus, Role
 from annotations.errors import ConflictError
 from annotations.models import GoldAnnotation
-from annotations.services.gold import (
-    consensus_for_article,
-    consensus_for_project,
+from annotations.services.adjudication import (
     gold_answer_set,
     gold_draft_prefill,
     gold_finish,
@@ -16,8 +14,8 @@ from annotations.services.gold import (
     gold_span_accept,
     gold_span_remove,
 )
-from tests.factories import ArticleFactory, ProjectFactory
-from tests.factories_review import span, submit, team
+from annotations.services.gold import consensus_for_article, consensus_for_project
+from tests.factories import ArticleFactory, ProjectFactory, annotate, span, team
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +41,7 @@ def test_gold_save_creates_then_replaces_with_the_current_version(article, revie
     gold = gold_save(
         article=article,
         reviewer=reviewer,
-        spans=[span(article, "Siemens", "ORG")],
+        spans=[span(article.text, "Siemens", "ORG")],
         labels={"sentiment": "positive"},
     )
     assert (gold.version, gold.status) == (1, GoldStatus.DRAFT)
@@ -89,11 +87,13 @@ def test_gold_save_validates_spans_answers_and_required_questions(article, revie
 
 def test_consensus_majority_threshold_and_span_minimum(project, article):
     anna, ben, cem = team(project, ["anna", "ben", "cem"])
-    siemens = span(article, "Siemens", "ORG")
-    bank = span(article, "Deutsche Bank", "ORG")
-    submit(article, anna, {"sentiment": "positive", "bias": "biased"}, [siemens, bank])
-    submit(article, ben, {"sentiment": "positive", "bias": "non_biased"}, [siemens])
-    submit(article, cem, {"sentiment": "neutral"}, [siemens], status="draft")
+    siemens = span(article.text, "Siemens", "ORG")
+    bank = span(article.text, "Deutsche Bank", "ORG")
+    annotate(
+        article, anna, [siemens, bank], {"sentiment": "positive", "bias": "biased"}
+    )
+    annotate(article, ben, [siemens], {"sentiment": "positive", "bias": "non_biased"})
+    annotate(article, cem, [siemens], {"sentiment": "neutral"}, status="draft")
     consensus = consensus_for_article(article=article)
     # cem's draft does not count; two submitted annotations.
     assert consensus.n_annotations == 2
@@ -111,7 +111,7 @@ def test_consensus_majority_threshold_and_span_minimum(project, article):
 def test_consensus_of_one_annotation_is_that_annotation(project, article):
     (anna,) = team(project, ["anna"])
     labels = {"sentiment": "negative", "bias": "non_biased"}
-    submit(article, anna, labels, [span(article, "Siemens", "ORG")])
+    annotate(article, anna, [span(article.text, "Siemens", "ORG")], labels)
     consensus = consensus_for_project(project=project)[article.pk]
     assert consensus.labels == {"sentiment": "negative", "bias": "non_biased"}
     assert len(consensus.spans) == 1
@@ -122,11 +122,11 @@ def test_consensus_without_overlaps_keeps_the_better_supported_span(project, art
     project.consensus = {"span_min_annotators": 1}
     project.save()
     anna, ben, cem = team(project, ["anna", "ben", "cem"])
-    short = span(article, "Deutsche", "ORG")
-    long = span(article, "Deutsche Bank", "ORG")
-    submit(article, anna, None, [long])
-    submit(article, ben, None, [long])
-    submit(article, cem, None, [short])
+    short = span(article.text, "Deutsche", "ORG")
+    long = span(article.text, "Deutsche Bank", "ORG")
+    annotate(article, anna, [long])
+    annotate(article, ben, [long])
+    annotate(article, cem, [short])
     article.project = project
     assert [s["text"] for s in consensus_for_article(article=article).spans] == [
         "Deutsche Bank"
@@ -135,12 +135,12 @@ def test_consensus_without_overlaps_keeps_the_better_supported_span(project, art
 
 def test_one_click_accepts_start_from_the_majority_draft(project, article, reviewer):
     anna, ben = team(project, ["anna", "ben"])
-    siemens = span(article, "Siemens", "ORG")
-    submit(article, anna, {"sentiment": "positive", "bias": "biased"}, [siemens])
-    submit(article, ben, {"sentiment": "positive", "bias": "non_biased"}, [siemens])
+    siemens = span(article.text, "Siemens", "ORG")
+    annotate(article, anna, [siemens], {"sentiment": "positive", "bias": "biased"})
+    annotate(article, ben, [siemens], {"sentiment": "positive", "bias": "non_biased"})
     prefill = gold_draft_prefill(article=article)
     assert prefill["labels"] == {"sentiment": "positive"}
-    bank = span(article, "Deutsche Bank", "ORG")
+    bank = span(article.text, "Deutsche Bank", "ORG")
     gold = gold_span_accept(
         article=article, reviewer=reviewer, version=None, **_key(bank)
     )

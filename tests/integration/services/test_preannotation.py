@@ -190,3 +190,17 @@ def test_installed_pipeline_needs_a_mapping(installed_pipeline):
     project = ProjectFactory(language="en", pipeline=installed_pipeline)
     with pytest.raises(ValidationError, match="needs a label mapping"):
         preannotation_schedule(project=project)
+
+
+def test_schedule_refuses_articles_of_other_projects_before_anything_is_queued():
+    project = ProjectFactory(language="en")
+    mine = Article.objects.create(project=project, title="a", text="Apple Inc.")
+    other = Article.objects.create(project=ProjectFactory(), title="b", text="B")
+    with pytest.raises(ValidationError) as caught:
+        preannotation_schedule(project=project, article_ids=[mine.pk, other.pk])
+    assert caught.value.message_dict["article_ids"] == [
+        f"Not articles of this project: [{other.pk}]"
+    ]
+    assert not Job.objects.exists()
+    job = preannotation_schedule(project=project, article_ids=[mine.pk, mine.pk])
+    assert job.params["article_ids"] == [mine.pk]

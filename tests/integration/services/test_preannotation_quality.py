@@ -3,8 +3,8 @@
 import pytest
 
 from annotations.models import GoldAnnotation, GoldSpan, Prediction
+from annotations.selectors.preannotation import preannotation_quality
 from annotations.services.annotations import annotation_save
-from annotations.services.preannotation_quality import preannotation_quality
 from tests.factories import ArticleFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

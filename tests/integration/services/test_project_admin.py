@@ -1,18 +1,29 @@
 """Templates, clones, settings and members."""
 
+from copy import deepcopy
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from annotations.choices import Role
 from annotations.default_scheme import default_guidelines, default_scheme
 from annotations.errors import ConflictError
-from annotations.models import Membership
+from annotations.models import AnnotationSpan, Membership
+from annotations.scheme_diff import SchemeChangeBlocked
 from annotations.services import project_admin
 from annotations.services.guidelines import guideline_version_publish
-from tests.factories import ProjectFactory, UserFactory
-from tests.factories_guide import annotate, annotator, article
+from tests.factories import (
+    ArticleFactory,
+    ProjectFactory,
+    UserFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -44,7 +55,11 @@ def test_clone_copies_scheme_guidelines_settings_not_articles():
     source = ProjectFactory(overlap=3)
     admin = annotator(source, "boss", Role.ADMIN)
     annotator(source, "anna")
-    annotate(article(source), Membership.objects.get(user__username="anna").user)
+    annotate(
+        ArticleFactory(project=source),
+        Membership.objects.get(user__username="anna").user,
+        status="draft",
+    )
     scheme = dict(source.scheme)
     scheme["span_labels"] = [
         *scheme["span_labels"],
@@ -132,3 +147,77 @@ def test_members_add_change_remove_keep_an_admin():
 def test_only_staff_create_projects():
     assert project_admin.can_create_projects(UserFactory(is_staff=True)) is True
     assert project_admin.can_create_projects(UserFactory()) is False
+
+
+def test_create_with_own_scheme_and_guidelines_as_the_api_does():
+    staff = UserFactory(is_staff=True)
+    scheme = default_scheme("en")
+    scheme["span_labels"] = scheme["span_labels"][:2]
+    project = project_admin.project_create_from_template(
+        slug="fr-news",
+        name="Actualités",
+        language="fr",
+        created_by=staff,
+        scheme=scheme,
+        guidelines="# Règles",
+        pipeline="fin-en",
+        allow_overlapping_spans=False,
+    )
+    assert project.scheme == scheme
+    assert (project.pipeline, project.allow_overlapping_spans) == ("fin-en", False)
+    assert project.guideline_versions.get().text == "# Règles"
+
+
+def test_create_refuses_blank_guidelines_and_a_language_without_template():
+    staff = UserFactory(is_staff=True)
+    with pytest.raises(ValidationError, match="must not be empty"):
+        project_admin.project_create_from_template(
+            slug="x", name="X", language="en", created_by=staff, guidelines="  "
+        )
+    with pytest.raises(ValidationError, match="Templates exist"):
+        project_admin.project_create_from_template(
+            slug="x", name="X", language="fr", created_by=staff, guidelines="# R"
+        )
+    assert not Membership.objects.filter(user=staff).exists()
+
+
+def test_patch_changes_settings_and_scheme_together_or_not_at_all():
+    project = ProjectFactory()
+    boss = annotator(project, "boss", Role.ADMIN)
+    doc = ArticleFactory(project=project, text=TEXT)
+    anna = annotator(project, "anna")
+    annotate(doc, anna, [span(TEXT, "Siemens", "ORG")], status="draft")
+    scheme = deepcopy(project.scheme)
+    scheme["span_labels"] = [s for s in scheme["span_labels"] if s["key"] != "ORG"]
+    migrate = {"label:ORG": "migrate:PERSON"}
+    refused = [
+        (SchemeChangeBlocked, {"overlap": 5}, None),  # no action for ORG in use
+        (ValidationError, {"overlap": 0}, migrate),  # settings invalid
+    ]
+    for error, data, actions in refused:
+        with pytest.raises(error):
+            project_admin.project_patch(
+                project=project,
+                author=boss,
+                data=data,
+                scheme=scheme,
+                scheme_actions=actions,
+            )
+    project.refresh_from_db()
+    assert project.overlap == 2
+    assert project.guideline_versions.count() == 1
+    assert AnnotationSpan.objects.get().label == "ORG"
+    project_admin.project_patch(
+        project=project,
+        author=boss,
+        data={"overlap": 5},
+        scheme=scheme,
+        scheme_actions=migrate,
+        changelog="ORG folded into PERSON",
+    )
+    project.refresh_from_db()
+    assert project.overlap == 5
+    assert project.guideline_versions.latest("number").changelog == (
+        "ORG folded into PERSON"
+    )
+    assert AnnotationSpan.objects.get().label == "PERSON"

@@ -6,44 +6,17 @@ set (row locks via select_for_update); on SQLite the IMMEDIATE transactions
 serialise the writers and the test must pass too.
 """
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from annotations.errors import ConflictError
 from annotations.models import Assignment
 from annotations.services.queue import assignment_claim, assignment_next
+from tests.concurrency import race
 from tests.factories import ArticleFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 5
-
-
-def race(functions):
-    """Run the callables in threads released at the same instant; return results."""
-    barrier = threading.Barrier(len(functions))
-    results: list = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", function())
-        except Exception as error:  # the result is the assertion
-            results[index] = ("error", error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    close_old_connections()
-    return results
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))

@@ -7,43 +7,57 @@ from django.core.exceptions import ValidationError
 
 from annotations.models import Annotation, AnnotationSpan, GoldSpan
 from annotations.scheme import parse_scheme
-from annotations.services.scheme_changes import (
+from annotations.scheme_diff import (
     CHOICE_ADDED,
     LABEL_CHANGED,
     LABEL_REMOVED,
     SchemeChangeBlocked,
-    scheme_change_apply,
-    scheme_change_preview,
     scheme_diff,
 )
-from tests.factories import ProjectFactory
-from tests.factories_guide import TEXT, annotate, annotator, article, gold, span
+from annotations.services.scheme_changes import (
+    scheme_change_apply,
+    scheme_change_preview,
+)
+from tests.factories import (
+    ArticleFactory,
+    GoldAnnotationFactory,
+    ProjectFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 
 @pytest.fixture
 def setup():
     project = ProjectFactory()
     anna, ben = annotator(project, "anna"), annotator(project, "ben")
-    doc = article(project)
+    doc = ArticleFactory(project=project, text=TEXT)
     annotate(
         doc,
         anna,
         [span(TEXT, "Siemens", "ORG"), span(TEXT, "slams", "LOADED")],
         {"sentiment": "negative", "bias": "biased"},
+        status="draft",
     )
     annotate(
         doc,
         ben,
         [span(TEXT, "Siemens", "ORG"), span(TEXT, "Siemens", "INSTRUMENT")],
         {"sentiment": "very_negative"},
+        status="draft",
     )
-    gold(
-        doc,
-        ben,
-        [span(TEXT, "Deutsche Bank", "ORG")],
-        {"sentiment": "negative", "bias": "biased"},
+    GoldAnnotationFactory(
+        article=doc,
+        reviewer=ben,
+        spans=[span(TEXT, "Deutsche Bank", "ORG")],
+        labels={"sentiment": "negative", "bias": "biased"},
+        status="draft",
+        guideline_version=None,
     )
     return project, doc, anna, ben
 

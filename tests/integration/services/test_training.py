@@ -11,8 +11,7 @@ from annotations.models import Job, Prediction, TrainedPipeline
 from annotations.nlp import loader
 from annotations.services.preannotation import preannotate_batch, preannotation_schedule
 from annotations.services.training import training_run, training_start
-from tests.factories import ArticleFactory, ProjectFactory
-from tests.factories_api import gold
+from tests.factories import ArticleFactory, GoldAnnotationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,12 @@ def gold_articles(project, reviewer, n, seed=7):
                 "text": person,
             },
         ]
-        gold(article, reviewer, spans, {"sentiment": "positive", "bias": "non_biased"})
+        GoldAnnotationFactory(
+            article=article,
+            reviewer=reviewer,
+            spans=spans,
+            labels={"sentiment": "positive", "bias": "non_biased"},
+        )
 
 
 @pytest.fixture

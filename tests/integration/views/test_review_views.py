@@ -5,9 +5,8 @@ from django.test import Client
 
 from annotations.choices import GoldStatus, Role
 from annotations.models import GoldAnnotation
-from annotations.services.gold import gold_save
-from tests.factories import ArticleFactory
-from tests.factories_review import span, submit, team
+from annotations.services.adjudication import gold_save
+from tests.factories import ArticleFactory, annotate, span, team
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +18,12 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def worked(project, members):
     anna, ben = team(project, ["anna", "ben"])
     article = ArticleFactory(project=project, text=TEXT, title="Siemens <upgrade>")
-    siemens = span(article, "Siemens", "ORG")
-    bank = span(article, "Deutsche Bank", "ORG")
-    submit(article, anna, {"sentiment": "positive", "bias": "biased"}, [siemens, bank])
-    submit(article, ben, {"sentiment": "positive", "bias": "non_biased"}, [siemens])
+    siemens = span(article.text, "Siemens", "ORG")
+    bank = span(article.text, "Deutsche Bank", "ORG")
+    annotate(
+        article, anna, [siemens, bank], {"sentiment": "positive", "bias": "biased"}
+    )
+    annotate(article, ben, [siemens], {"sentiment": "positive", "bias": "non_biased"})
     return {"article": article, "anna": anna, "ben": ben, "bank": bank}
 
 
@@ -192,7 +193,7 @@ def test_feedback_shows_differences_from_gold_when_enabled(project, members, wor
     gold_save(
         article=article,
         reviewer=members[Role.REVIEWER],
-        spans=[span(article, "Siemens", "ORG")],
+        spans=[span(article.text, "Siemens", "ORG")],
         labels={"sentiment": "neutral", "bias": "biased"},
         status="submitted",
         note="the upgrade is neutral news",

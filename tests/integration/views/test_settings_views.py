@@ -1,5 +1,6 @@
 """Settings pages and the annotator-facing guideline pages (Django test client)."""
 
+import json
 import re
 
 import pytest
@@ -7,10 +8,11 @@ import pytest
 from annotations.choices import Role
 from annotations.models import AnnotationSpan, GuidelineAcknowledgement, Project
 from annotations.services.guidelines import guideline_version_publish
-from tests.factories import UserFactory
-from tests.factories_guide import TEXT, annotate, article, span
+from tests.factories import ArticleFactory, UserFactory, annotate, span
 
 pytestmark = pytest.mark.django_db
+
+TEXT = "Siemens shares crash 5% as Deutsche Bank slams the outlook."
 
 PAGES = [
     ("get", "settings/"),
@@ -104,7 +106,10 @@ def scheme_form(page: str) -> dict:
 
 
 def test_scheme_editor_rename_and_remove_with_migration(client, project, members):
-    annotate(article(project), members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")])
+    doc = ArticleFactory(project=project, text=TEXT)
+    annotate(
+        doc, members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")], status="draft"
+    )
     client.force_login(members[Role.ADMIN])
     url = f"/projects/{project.slug}/settings/scheme/"
     data = scheme_form(client.get(url).content.decode())
@@ -149,6 +154,44 @@ def test_scheme_editor_rename_and_remove_with_migration(client, project, members
     assert "RUMOUR" in labels
     assert AnnotationSpan.objects.get().label == "INSTRUMENT"
     assert project.guideline_versions.first().changelog == "ORG→INSTRUMENT"
+
+
+def test_apply_with_an_unfit_action_shows_the_preview_again(client, project, members):
+    doc = ArticleFactory(project=project, text=TEXT)
+    annotate(
+        doc, members[Role.ANNOTATOR], [span(TEXT, "Siemens", "ORG")], status="draft"
+    )
+    client.force_login(members[Role.ADMIN])
+    scheme = dict(project.scheme)
+    scheme["span_labels"] = [s for s in scheme["span_labels"] if s["key"] != "ORG"]
+    response = client.post(
+        f"/projects/{project.slug}/settings/scheme/apply/",
+        {"scheme": json.dumps(scheme), "action-label:ORG": "migrate:NOPE"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "cannot migrate to &#x27;NOPE&#x27;" in html
+    assert 'data-testid="change-label:ORG"' in html  # the preview, with its counts
+    broken = client.post(
+        f"/projects/{project.slug}/settings/scheme/apply/",
+        {"scheme": json.dumps(3), "action-label:ORG": "drop:1"},
+    )
+    assert broken.status_code == 200
+    assert "Must be an object" in broken.content.decode()
+    project.refresh_from_db()
+    assert "ORG" in project.parsed_scheme.span_label_keys
+
+
+def test_scheme_form_with_a_garbled_row_count_is_no_server_error(
+    client, project, members
+):
+    client.force_login(members[Role.ADMIN])
+    response = client.post(
+        f"/projects/{project.slug}/settings/scheme/", {"label-count": "many"}
+    )
+    assert response.status_code == 200
+    # No rows read: the preview shows every label as removed, nothing is applied.
+    assert 'data-testid="change-label:ORG"' in response.content.decode()
 
 
 def test_scheme_json_editor_reports_errors(client, project, members):

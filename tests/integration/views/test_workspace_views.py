@@ -9,9 +9,14 @@ import pytest
 from django.urls import reverse
 
 from annotations.choices import AnnotationStatus, AssignmentState, Role, SpanOrigin
-from annotations.models import Annotation, Assignment, GoldAnnotation, Prediction
+from annotations.models import Annotation, Assignment, Prediction
 from annotations.services.annotations import annotation_save
-from tests.factories import ArticleFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    GoldAnnotationFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -439,8 +444,8 @@ def test_reopen_until_adjudicated(client, annotator, article, members):
         status=AnnotationStatus.SUBMITTED,
         version=annotation.version,
     )
-    GoldAnnotation.objects.create(
-        article=article, reviewer=members[Role.REVIEWER], text_sha256="x"
+    GoldAnnotationFactory(
+        article=article, reviewer=members[Role.REVIEWER], status="draft"
     )
     client.post(url, {"version": annotation.version + 1})
     annotation.refresh_from_db()

@@ -15,7 +15,7 @@ from annotations.exporters.base import Exporter, StreamingExporter, check_row
 from annotations.exporters.rows import ExportRow, ExportScheme, ExportSpan
 
 ROOT = Path(__file__).resolve().parents[3]
-FORMATS = ("jsonl", "spacy", "conll", "hf", "labelstudio")
+FORMATS = ("jsonl", "spacy", "conll", "hf", "labelstudio", "doccano")
 SCHEME = ExportScheme(language="en", span_labels=("ORG", "LOADED"), questions=())
 
 
@@ -39,8 +39,8 @@ def utf16_offset(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
 
 
-def test_registry_lists_the_contract_formats():
-    """The registry holds exactly the five formats of the contract."""
+def test_registry_lists_the_contract_formats_and_doccano():
+    """The registry holds the five formats of the contract and doccano (issue 11)."""
     assert sorted(REGISTRY) == sorted(FORMATS)
 
 
@@ -58,7 +58,7 @@ def test_get_exporter_returns_a_protocol_instance(fmt):
 def test_streaming_split_between_text_and_archive_formats():
     """Text formats stream; the archive formats do not."""
     streaming = {fmt for fmt in FORMATS if get_exporter(fmt).streaming}
-    assert streaming == {"jsonl", "conll", "labelstudio"}
+    assert streaming == {"jsonl", "conll", "labelstudio", "doccano"}
     assert get_exporter("spacy").extension == ".tar.gz"
     assert get_exporter("hf").extension == ".tar.gz"
 
@@ -67,7 +67,8 @@ def test_streaming_split_between_text_and_archive_formats():
 def test_get_exporter_unknown_format_names_the_known_ones(fmt):
     """Unknown formats raise ValueError listing the known formats."""
     with pytest.raises(
-        ValueError, match=r"known formats: conll, hf, jsonl, labelstudio, spacy"
+        ValueError,
+        match=r"known formats: conll, doccano, hf, jsonl, labelstudio, spacy",
     ):
         get_exporter(fmt)
 
@@ -184,7 +185,7 @@ def test_iter_export_equals_write_for_every_format(fmt):
 
 @pytest.mark.parametrize("fmt", ["jsonl", "spacy", "conll", "hf"])
 def test_row_split_set_by_the_selector_is_validated(fmt):
-    """A row's own split must be train, dev or test (labelstudio carries no split)."""
+    """A row's own split must be train, dev or test (labelstudio, doccano: no split)."""
     row = dataclasses.replace(make_row("abc", []), split="validation")
     with pytest.raises(ValueError, match="split must be one of train, dev, test"):
         get_exporter(fmt).write([row], io.BytesIO(), scheme=SCHEME)
@@ -196,13 +197,17 @@ def test_examples_folder_holds_only_inputs_and_golden_files():
     assert sorted(path.name for path in examples.iterdir()) == [
         "README.md",
         "annotation_rows.json",
+        "annotations.comments.conll",
         "annotations.conll",
+        "annotations.doccano.jsonl",
         "annotations.jsonl",
         "annotations.labelstudio.json",
         "gold.conll",
+        "gold.doccano.jsonl",
         "gold.hf.listing.json",
         "gold.jsonl",
         "gold.labelstudio.json",
+        "gold.labelstudio.xml",
         "gold.spacy.listing.json",
         "gold_rows.json",
     ]

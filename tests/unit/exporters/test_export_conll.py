@@ -1,4 +1,4 @@
-"""conll: token<TAB>tag lines, sentences, -DOCSTART- per article, labels comment."""
+"""conll: token<TAB>tag lines, sentences, -DOCSTART- per article, optional comments."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import pytest
 from annotations.exporters import get_exporter
 from annotations.exporters.rows import ExportRow, ExportScheme, ExportSpan
 
+DOCSTART = "-DOCSTART- -X- O O"
 
-def export(rows, example) -> str:
+
+def export(rows, example, **options) -> str:
     sink = io.BytesIO()
-    get_exporter("conll").write(rows, sink, **example.options)
+    get_exporter("conll", **options).write(rows, sink, **example.options)
     return sink.getvalue().decode("utf-8")
 
 
@@ -24,7 +26,7 @@ def parse(output: str) -> list[dict]:
     assert lines[-1] == ""
     index = 0
     while index < len(lines) - 1:
-        assert lines[index] == "-DOCSTART-", (index, lines[index])
+        assert lines[index] == DOCSTART, (index, lines[index])
         assert lines[index + 1] == "", "-DOCSTART- must be followed by a blank line"
         index += 2
         article = {"comments": {}, "sentences": []}
@@ -33,7 +35,7 @@ def parse(output: str) -> list[dict]:
             article["comments"][key] = value.strip()
             index += 1
         sentence: list[tuple[str, str]] = []
-        while index < len(lines) - 1 and lines[index] != "-DOCSTART-":
+        while index < len(lines) - 1 and lines[index] != DOCSTART:
             if lines[index] == "":
                 assert sentence, "no empty sentences"
                 article["sentences"].append(sentence)
@@ -53,16 +55,37 @@ def test_gold_example_matches_golden_file(gold_example, golden):
 
 
 def test_annotation_example_matches_golden_file(annotation_example, golden):
-    """Annotation rows add annotator and status comments."""
+    """Annotation rows look like gold rows by default: no metadata lines."""
     golden(
         "annotations.conll",
         export(annotation_example.rows, annotation_example).encode(),
     )
 
 
+def test_annotation_example_with_comments_matches_golden_file(
+    annotation_example, golden
+):
+    """With comments=True, annotation rows add annotator and status comments."""
+    golden(
+        "annotations.comments.conll",
+        export(annotation_example.rows, annotation_example, comments=True).encode(),
+    )
+
+
+def test_default_output_has_no_comment_lines(gold_example, annotation_example):
+    """Readers without comment support (spaCy's converter) get token lines only."""
+    for example in (gold_example, annotation_example):
+        output = export(example.rows, example)
+        assert not [line for line in output.split("\n") if line.startswith("#")]
+        assert output.startswith(DOCSTART + "\n\n")
+        articles = parse(output)
+        assert len(articles) == len(example.rows)
+        assert all(article["comments"] == {} for article in articles)
+
+
 def test_one_docstart_per_article_and_comments(gold_example):
-    """Each row gets -DOCSTART-, its id, split and a labels line that keeps its labels."""
-    articles = parse(export(gold_example.rows, gold_example))
+    """With comments: -DOCSTART-, id, split and a labels line that keeps the labels."""
+    articles = parse(export(gold_example.rows, gold_example, comments=True))
     assert [a["comments"]["id"] for a in articles] == ["101", "102", "103", "104"]
     assert articles[0]["comments"] == {
         "id": "101",
@@ -149,7 +172,7 @@ def test_multiple_choice_labels_are_joined_with_a_bar(gold_example):
     row = dataclasses.replace(
         gold_example.rows[3], labels={"topic": ["rates", "m_a"], "bias": "biased"}
     )
-    comments = parse(export([row], gold_example))[0]["comments"]
+    comments = parse(export([row], gold_example, comments=True))[0]["comments"]
     assert comments["labels"] == "bias=biased topic=rates|m_a"
 
 
@@ -158,7 +181,8 @@ def test_labels_that_would_not_parse_back_are_refused(gold_example, value):
     """Whitespace, '=' or '|' in a choice would corrupt the labels line."""
     row = dataclasses.replace(gold_example.rows[3], labels={"sentiment": value})
     with pytest.raises(ValueError, match=r"article 104.*# labels:"):
-        export([row], gold_example)
+        export([row], gold_example, comments=True)
+    assert parse(export([row], gold_example))[0]["sentences"]  # no line, no problem
 
 
 def test_same_rows_twice_give_identical_bytes(gold_example, make_articles):

@@ -1,29 +1,99 @@
-"""How good are the suggestions? Pipeline spans against gold, and what annotators did with them.
+"""Reads for pre-annotation: the project page's panel, an article's predictions, quality.
 
-Precision, recall and F1 per label compare a pipeline version's spans with the
-adjudicated gold spans of the same articles, exactly (same start, end, label)
-and with overlap credit (a predicted span counts for precision when it overlaps
-a gold span of its label; a gold span counts for recall when a prediction of
-its label overlaps it). Acceptance counts, over submitted annotations of
-articles shown with suggestions (calibration articles excluded), how many
-suggestions ended up accepted as they were, accepted with an edit, or not at
-all (rejected = suggestions − accepted − edited). It is an estimate when
-annotators saw an older pipeline version than the one measured.
+Imported by views and the API; imports models and the role predicates. The
+callers fetched the project or article through ``selectors.access`` first.
+
+Quality ("how good are the suggestions?"): precision, recall and F1 per label
+compare a pipeline version's spans with the adjudicated gold spans of the same
+articles, exactly (same start, end, label) and with overlap credit (a
+predicted span counts for precision when it overlaps a gold span of its label;
+a gold span counts for recall when a prediction of its label overlaps it).
+Acceptance counts, over submitted annotations of articles shown with
+suggestions (calibration articles excluded), how many suggestions ended up
+accepted as they were, accepted with an edit, or not at all (rejected =
+suggestions − accepted − edited). It is an estimate when annotators saw an
+older pipeline version than the one measured.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from annotations.choices import AnnotationStatus, SpanOrigin
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from annotations.choices import AnnotationStatus, JobKind, JobStatus, Role, SpanOrigin
 from annotations.models import (
     Annotation,
     AnnotationSpan,
+    Article,
     GoldSpan,
+    Job,
     Prediction,
     Project,
 )
+from annotations.selectors.access import article_get_for_user
+
+#: How many articles without suggestions the panel names.
+SKIPPED_SHOWN = 20
+
+
+@dataclass
+class PreannotationPanel:
+    """The pre-annotation panel of the project page."""
+
+    job: Job | None
+    article_count: int
+    predicted_count: int
+    skipped: list[dict[str, Any]]
+    quality: dict[str, Any]
+    versions: list[tuple[str, str]]
+
+    @property
+    def job_active(self) -> bool:
+        return self.job is not None and self.job.status in {
+            JobStatus.QUEUED,
+            JobStatus.RUNNING,
+        }
+
+
+def preannotation_panel(*, project: Project) -> PreannotationPanel:
+    """Latest run, how many articles have suggestions, why others have none, quality."""
+    articles = Article.objects.filter(project=project)
+    return PreannotationPanel(
+        job=Job.objects.filter(project=project, kind=JobKind.PREANNOTATE)
+        .order_by("-created_at")
+        .first(),
+        article_count=articles.count(),
+        predicted_count=articles.filter(predictions__isnull=False).distinct().count(),
+        skipped=list(
+            articles.exclude(preannotation_skipped_reason="")
+            .exclude(predictions__isnull=False)
+            .values("id", "title", "preannotation_skipped_reason")[:SKIPPED_SHOWN]
+        ),
+        quality=preannotation_quality(project=project),
+        versions=list(
+            Prediction.objects.filter(article__project=project)
+            .values_list("pipeline", "pipeline_version")
+            .distinct()
+            .order_by("pipeline", "pipeline_version")
+        ),
+    )
+
+
+def prediction_list_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, article_id: int
+) -> list[Prediction]:
+    """An article's predictions, newest pipeline version first; Http404 as for the article.
+
+    Annotators see none on calibration articles (those are shown without
+    suggestions on purpose).
+    """
+    article = article_get_for_user(user=user, article_id=article_id)
+    if article.is_calibration and article.project.user_role == Role.ANNOTATOR:
+        return []
+    return list(article.predictions.order_by("-created_at", "-id"))
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -39,6 +109,25 @@ def _f1(precision: float | None, recall: float | None) -> float | None:
 def _scores(hits_pred: int, n_pred: int, hits_gold: int, n_gold: int) -> dict:
     precision, recall = _ratio(hits_pred, n_pred), _ratio(hits_gold, n_gold)
     return {"precision": precision, "recall": recall, "f1": _f1(precision, recall)}
+
+
+Span = tuple[int, int, str]
+
+
+def _count_matches(
+    counts: dict[str, Counter], spans: list[Span], others: list[Span], side: str
+) -> None:
+    """Per label: ``n_<side>`` spans, how many match one of ``others`` exactly
+    (``exact_<side>``) and how many overlap one of the same label (``overlap_<side>``)."""
+    exact = set(others)
+    for start, end, label in spans:
+        c = counts[label]
+        c[f"n_{side}"] += 1
+        c[f"exact_{side}"] += (start, end, label) in exact
+        c[f"overlap_{side}"] += any(
+            o_label == label and start < o_end and o_start < end
+            for o_start, o_end, o_label in others
+        )
 
 
 def latest_pipeline_version(project: Project) -> tuple[str, str] | None:
@@ -76,23 +165,8 @@ def preannotation_quality(
         predicted = [
             (s["start"], s["end"], s["label"]) for s in predictions[article_id]
         ]
-        gold_set, pred_set = set(gold), set(predicted)
-        for start, end, label in predicted:
-            c = counts[label]
-            c["n_pred"] += 1
-            c["exact_pred"] += (start, end, label) in gold_set
-            c["overlap_pred"] += any(
-                g_label == label and start < g_end and g_start < end
-                for g_start, g_end, g_label in gold
-            )
-        for start, end, label in gold:
-            c = counts[label]
-            c["n_gold"] += 1
-            c["exact_gold"] += (start, end, label) in pred_set
-            c["overlap_gold"] += any(
-                p_label == label and start < p_end and p_start < end
-                for p_start, p_end, p_label in predicted
-            )
+        _count_matches(counts, predicted, gold, "pred")
+        _count_matches(counts, gold, predicted, "gold")
     labels = {
         label: {
             "exact": _scores(

@@ -1,0 +1,309 @@
+"""Gold writes: the reviewer's adjudication of an article, one use case per action.
+
+- ``gold_save`` creates or replaces the whole gold (``POST /api/v1/articles/{id}/gold/``
+  and under every other action): validation like ``annotation_save`` (offsets
+  against the text, labels and answers against the scheme, required answers on
+  final gold) and the same optimistic lock (``version=None`` creates, the
+  current version replaces, a stale one is refused with ConflictError → 409).
+- ``gold_span_accept``, ``gold_span_remove``, ``gold_answer_set`` and
+  ``gold_finish`` are the adjudication page's one-click edits on top of the
+  stored gold, or of the consensus pre-fill (``gold_draft_prefill``) while there
+  is none.
+
+Each action runs in one transaction that locks the article row first, so two
+first saves of one article's gold give one 201 and one 409, never two rows.
+Once gold exists the article's annotations are frozen
+(``services.annotations.annotation_freeze_check``).
+
+Imported by the review page and the API; imports models, the consensus of
+``services.gold``, ``services.versioning`` and the pure ``offsets``/``scheme``
+rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from annotations.choices import AnnotationStatus, GoldStatus
+from annotations.errors import ConflictError
+from annotations.models import Annotation, Article, GoldAnnotation, GoldSpan
+from annotations.offsets import SpanError, parse_spans
+from annotations.scheme import SchemeError, validate_answers
+from annotations.selectors import guideline_current
+from annotations.services.gold import consensus_for_article
+from annotations.services.history import history_record
+from annotations.services.versioning import article_lock, version_check
+
+GOLD_INPUT_STATUSES = {
+    "draft": GoldStatus.DRAFT,
+    "final": GoldStatus.FINAL,
+    "submitted": GoldStatus.FINAL,
+}
+
+
+def _validated(article: Article, spans: Any, labels: Any, *, final: bool):
+    project = article.project
+    try:
+        clean_labels = validate_answers(
+            project.parsed_scheme, labels, require_complete=final
+        )
+    except SchemeError as error:
+        raise ValidationError(error.errors) from error
+    if not isinstance(spans, list):
+        raise ValidationError({"spans": ["Spans must be a list."]})
+    try:
+        clean_spans = parse_spans(
+            [_contract_span(s) for s in spans],
+            text=article.text,
+            label_keys=project.parsed_scheme.span_label_keys,
+            allow_overlap=project.allow_overlapping_spans,
+        )
+    except SpanError as error:
+        raise ValidationError({"spans": error.errors}) from error
+    return clean_spans, clean_labels
+
+
+def _contract_span(span: Any) -> Any:
+    if not isinstance(span, dict):
+        return span
+    return {k: span[k] for k in ("start", "end", "label", "text") if k in span}
+
+
+@transaction.atomic
+def gold_save(
+    *,
+    article: Article,
+    reviewer: AbstractBaseUser,
+    spans: list[dict],
+    labels: dict,
+    status: str = GoldStatus.DRAFT,
+    version: int | None = None,
+    note: str | None = None,
+    source_annotations: Iterable[Annotation] | None = None,
+) -> GoldAnnotation:
+    """Create or replace the gold of ``article``.
+
+    ``status`` is ``draft`` or ``final`` (``submitted`` is accepted as ``final``,
+    so the API takes the body of my-annotation). ``version=None`` creates (409
+    if gold exists); otherwise it must equal the stored version (409 when
+    stale) and the saved gold gets ``version + 1``. Final gold must answer every
+    required question. ``note=None`` keeps the stored note. The submitted
+    annotations of the article are linked as ``source_annotations`` unless
+    given.
+    """
+    if status not in GOLD_INPUT_STATUSES:
+        raise ValidationError(
+            {"status": [f"Unknown status {status!r}; use draft or submitted."]}
+        )
+    status = GOLD_INPUT_STATUSES[status]
+    clean_spans, clean_labels = _validated(
+        article, spans, labels, final=status == GoldStatus.FINAL
+    )
+    article_lock(article)
+    existing = (
+        GoldAnnotation.objects.select_for_update().filter(article=article).first()
+    )
+    version_check(
+        stored=existing.version if existing else None, given=version, noun="gold"
+    )
+    gold = existing or GoldAnnotation(article=article, version=0)
+    gold.reviewer = reviewer
+    gold.status = status
+    gold.labels = clean_labels
+    gold.version += 1
+    if note is not None:
+        gold.note = note
+    gold.text_sha256 = article.content_hash
+    gold.guideline_version = guideline_current(project=article.project)
+    gold.full_clean(exclude=["source_annotations"])
+    gold.save()
+    GoldSpan.objects.filter(gold=gold).delete()
+    GoldSpan.objects.bulk_create(
+        GoldSpan(gold=gold, start=s.start, end=s.end, label=s.label, text=s.text)
+        for s in clean_spans
+    )
+    if source_annotations is None:
+        source_annotations = Annotation.objects.filter(
+            article=article, status=AnnotationStatus.SUBMITTED
+        )
+    gold.source_annotations.set(source_annotations)
+    history_record(gold, user=reviewer)
+    return gold
+
+
+def gold_as_input(gold: GoldAnnotation) -> dict[str, Any]:
+    """Stored gold as the arguments of ``gold_save`` (spans, labels, note, version)."""
+    return {
+        "spans": [
+            {"start": s.start, "end": s.end, "label": s.label, "text": s.text}
+            for s in gold.spans.all()
+        ],
+        "labels": dict(gold.labels),
+        "note": gold.note,
+        "version": gold.version,
+    }
+
+
+def gold_draft_prefill(*, article: Article) -> dict[str, Any]:
+    """What a new gold draft starts from: the article's consensus (majority)."""
+    consensus = consensus_for_article(article=article)
+    return {
+        "spans": [
+            {k: s[k] for k in ("start", "end", "label", "text")}
+            for s in consensus.spans
+        ],
+        "labels": dict(consensus.labels),
+        "note": "",
+        "version": None,
+    }
+
+
+def gold_working_copy(
+    *, article: Article, gold: GoldAnnotation | None
+) -> dict[str, Any]:
+    """What the reviewer edits: the stored ``gold`` as input, else the consensus pre-fill."""
+    if gold is not None:
+        return gold_as_input(gold)
+    return gold_draft_prefill(article=article)
+
+
+def _current_or_prefill(article: Article, version: int | None) -> dict[str, Any]:
+    gold = (
+        GoldAnnotation.objects.filter(article=article).prefetch_related("spans").first()
+    )
+    if gold is None:
+        if version is not None:
+            raise ConflictError(
+                "The gold of this article was removed; reload the page."
+            )
+        return gold_draft_prefill(article=article)
+    if version != gold.version:
+        raise ConflictError(
+            f"The gold changed meanwhile (version {gold.version}, you had "
+            f"{version}). Reload the page.",
+            current_version=gold.version,
+        )
+    return gold_as_input(gold)
+
+
+def _status_of(article: Article) -> str:
+    gold = GoldAnnotation.objects.filter(article=article).only("status").first()
+    return gold.status if gold is not None else GoldStatus.DRAFT
+
+
+@transaction.atomic
+def gold_span_accept(
+    *,
+    article: Article,
+    reviewer: AbstractBaseUser,
+    start: int,
+    end: int,
+    label: str,
+    version: int | None,
+) -> GoldAnnotation:
+    """Add one span to the gold (creating the draft from the consensus if needed).
+
+    Where overlapping spans are not allowed, spans of the gold overlapping the
+    accepted one are replaced by it (accepting means "this one is right").
+    """
+    article_lock(article)
+    current = _current_or_prefill(article, version)
+    text = article.text[start:end] if 0 <= start < end <= len(article.text) else ""
+    spans = _without_span(current["spans"], (start, end, label))
+    if not article.project.allow_overlapping_spans:
+        spans = [s for s in spans if s["end"] <= start or end <= s["start"]]
+    spans.append({"start": start, "end": end, "label": label, "text": text})
+    return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
+
+
+def _without_span(spans: list[dict], key: tuple[int, int, str]) -> list[dict]:
+    return [s for s in spans if (s["start"], s["end"], s["label"]) != key]
+
+
+def _gold_edit_save(
+    article: Article, reviewer, current: dict, *, spans: list, version: int | None
+) -> GoldAnnotation:
+    """Save a one-click edit on top of ``current`` (gold, or its consensus pre-fill)."""
+    return gold_save(
+        article=article,
+        reviewer=reviewer,
+        spans=spans,
+        labels=current["labels"],
+        status=_status_of(article) if version is not None else GoldStatus.DRAFT,
+        version=current["version"],
+    )
+
+
+@transaction.atomic
+def gold_span_remove(
+    *,
+    article: Article,
+    reviewer: AbstractBaseUser,
+    start: int,
+    end: int,
+    label: str,
+    version: int | None,
+) -> GoldAnnotation:
+    """Remove one span from the gold (creating the draft from the consensus if needed)."""
+    article_lock(article)
+    current = _current_or_prefill(article, version)
+    spans = _without_span(current["spans"], (start, end, label))
+    return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
+
+
+@transaction.atomic
+def gold_answer_set(
+    *,
+    article: Article,
+    reviewer: AbstractBaseUser,
+    question: str,
+    value: Any,
+    version: int | None,
+) -> GoldAnnotation:
+    """Set (or with ``value`` None clear) the gold answer to one question."""
+    article_lock(article)
+    current = _current_or_prefill(article, version)
+    labels = dict(current["labels"])
+    if value in (None, "", []):
+        labels.pop(question, None)
+    else:
+        labels[question] = value
+    status = _status_of(article) if version is not None else GoldStatus.DRAFT
+    if status == GoldStatus.FINAL and question not in labels:
+        status = GoldStatus.DRAFT
+    return gold_save(
+        article=article,
+        reviewer=reviewer,
+        spans=current["spans"],
+        labels=labels,
+        status=status,
+        version=current["version"],
+    )
+
+
+@transaction.atomic
+def gold_finish(
+    *,
+    article: Article,
+    reviewer: AbstractBaseUser,
+    version: int | None,
+    note: str,
+    status: str,
+) -> GoldAnnotation:
+    """Save the note and set draft/final, keeping the gold's spans and answers."""
+    article_lock(article)
+    current = _current_or_prefill(article, version)
+    return gold_save(
+        article=article,
+        reviewer=reviewer,
+        spans=current["spans"],
+        labels=current["labels"],
+        status=status,
+        version=current["version"],
+        note=note,
+    )

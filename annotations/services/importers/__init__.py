@@ -1,0 +1,84 @@
+"""Import from files and other tools: plain JSON/JSONL/CSV, Label Studio, doccano.
+
+Imported by the API and the ``import_articles`` command; the package uses the
+article service, the models and the pure ``scheme``/``offsets`` helpers. Modules:
+``readers`` (bytes or a request body in, ``ParsedImport`` out: decoding, format
+detection, the JSON/JSONL/CSV loaders), ``labelstudio`` and ``doccano`` (the tools'
+shapes), ``labels`` (mapping onto the scheme), ``checks`` (offsets and answers
+against the texts) and ``apply`` (the writes). Parsing is pure; ``import_apply``
+writes everything in one transaction, so a rejected import writes nothing.
+
+Formats (``fmt``; ``None`` = detect from the file name and the content):
+
+- ``articles``: a JSON list of ``{title, text, language?, external_id?, meta?}``.
+- ``jsonl``: the same objects, one per line.
+- ``csv``: a header row; columns ``title``, ``text``, ``language``, ``external_id``;
+  every other non-empty column goes into ``meta``.
+- ``labelstudio``: Label Studio task JSON (a list of tasks, or one task):
+  ``{"id", "data": {"text", "title"?, "external_id"?, "meta"?, ...},
+  "annotations": [{"result": [...], "completed_by": ...}], "predictions": [...]}``.
+  ``labels`` results become spans (one per label listed), ``choices`` results answer
+  the question named by ``from_name``; other result types are counted as ignored.
+  Cancelled annotations (``was_cancelled``) are skipped. Other ``data`` keys go into
+  ``meta``.
+- ``doccano``: doccano JSONL: ``{"text", "label": [[start, end, "LABEL"], ...]}`` or
+  ``{"text", "entities": [{"start_offset", "end_offset", "label"}], "cats": [...]}``;
+  a ``label`` list of plain strings (text classification) answers questions.
+
+**Labels.** Span labels and answers must map onto the project's scheme. A span label
+maps to itself when the scheme has it, else through ``label_mapping``
+(``{"B-ORG": "ORG", "MISC": null}``; null drops the span). A choice maps through
+``label_mapping["<question>:<choice>"]`` (or ``["<choice>"]`` for doccano's plain
+labels) to ``"<question>:<choice>"``, or to itself when ``from_name`` is a question
+key and the choice one of its choices; a doccano plain label that is a choice of
+exactly one question answers that question. Anything else is an error that lists
+every unknown label; nothing is written.
+
+**Offsets** are kept exactly: code points into the text (what our exports and Label
+Studio's ``value.text`` agree on). When a result's ``text`` only matches after reading
+``start``/``end`` as UTF-16 code units (a browser's count), they are converted;
+offsets that fit neither way are an error naming the item.
+
+**Annotators.** Imported annotations need a user: one per source annotator name,
+``imported.<tool>.<name>`` (Label Studio: ``completed_by`` email, name or id;
+doccano: the item's ``user``/``annotator`` field, else ``doccano``), created
+inactive with an unusable password (they cannot log in) and added to the project as
+annotators. A later import reuses them; an *active* account with such a name is
+refused. An annotator who already annotated the article keeps their stored
+annotation (imports are idempotent). Imported annotations are ``submitted`` when
+they answer every required question, else ``draft``.
+
+**Predictions** (Label Studio ``predictions``) become ``Prediction`` rows of pipeline
+``labelstudio`` with the task's ``model_version`` (``imported`` if none), span and
+choice scores from ``score``.
+"""
+
+from .apply import ImportTooLarge, import_apply, import_data, import_upload
+from .labels import LabelMapper
+from .parsed import (
+    FORMATS,
+    ImportedAnnotation,
+    ImportedPrediction,
+    ImportFormatError,
+    ImportSummary,
+    ParsedImport,
+)
+from .readers import ImportBodyError, detect_format, parse_import, read_request_body
+
+__all__ = [
+    "FORMATS",
+    "ImportBodyError",
+    "ImportFormatError",
+    "ImportSummary",
+    "ImportTooLarge",
+    "ImportedAnnotation",
+    "ImportedPrediction",
+    "LabelMapper",
+    "ParsedImport",
+    "detect_format",
+    "import_apply",
+    "import_data",
+    "import_upload",
+    "parse_import",
+    "read_request_body",
+]

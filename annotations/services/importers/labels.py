@@ -1,0 +1,121 @@
+"""Mapping source labels onto the project's scheme, and naming source annotators.
+
+Imported by the Label Studio and doccano readers and the package's ``parse_import``;
+imports the pure ``scheme`` module. No database access.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotations.scheme import Scheme
+
+from .parsed import ImportFormatError
+
+
+class LabelMapper:
+    """Maps source span labels and choices onto the scheme, collecting unknown ones."""
+
+    def __init__(self, scheme: Scheme, mapping: dict[str, str | None]) -> None:
+        if not isinstance(mapping, dict):
+            raise ImportFormatError("label_mapping must be an object.")
+        self.scheme = scheme
+        self.mapping = mapping
+        self.span_keys = set(scheme.span_label_keys)
+        self.unknown_spans: set[str] = set()
+        self.unknown_choices: set[str] = set()
+        bad = [
+            f"{source} → {target}"
+            for source, target in mapping.items()
+            if target is not None and not self._valid_target(target)
+        ]
+        if bad:
+            raise ImportFormatError(
+                "label_mapping points at labels the scheme does not have: "
+                + "; ".join(sorted(bad))
+            )
+
+    def _valid_target(self, target: str) -> bool:
+        if target in self.span_keys:
+            return True
+        question, _, choice = str(target).partition(":")
+        q = self.scheme.question(question)
+        return q is not None and choice in q.choice_keys
+
+    def span(self, label: str) -> str | None:
+        """The scheme label, or None to drop; unknown labels are recorded."""
+        if label in self.mapping:
+            target = self.mapping[label]
+            return target if target in self.span_keys or target is None else None
+        if label in self.span_keys:
+            return label
+        self.unknown_spans.add(str(label))
+        return None
+
+    def choice(self, question: str | None, choice: str) -> tuple[str, str] | None:
+        keys = [f"{question}:{choice}"] if question else []
+        keys.append(str(choice))
+        for key in keys:
+            if key in self.mapping:
+                target = self.mapping[key]
+                if target is None:
+                    return None
+                q, _, c = target.partition(":")
+                return q, c
+        if question:
+            q = self.scheme.question(question)
+            if q is not None and choice in q.choice_keys:
+                return question, choice
+        else:
+            owners = [q for q in self.scheme.questions if choice in q.choice_keys]
+            if len(owners) == 1:
+                return owners[0].key, choice
+        self.unknown_choices.add(keys[0])
+        return None
+
+    def raise_unknown(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.unknown_spans:
+            errors["labels"] = [
+                "Unknown span label(s): "
+                + ", ".join(sorted(self.unknown_spans))
+                + f". The scheme has {', '.join(sorted(self.span_keys))}; map them "
+                'with label_mapping, e.g. {"B-ORG": "ORG"} (null drops a label).'
+            ]
+        if self.unknown_choices:
+            errors.setdefault("labels", []).append(
+                "Unknown choice(s): "
+                + ", ".join(sorted(self.unknown_choices))
+                + '. Map them with label_mapping, e.g. {"sentiment:pos": '
+                '"sentiment:positive"}.'
+            )
+        if errors:
+            raise ImportFormatError(errors)
+
+
+def add_answer(
+    labels: dict[str, Any], scheme: Scheme, question: str, choice: str
+) -> None:
+    """Record ``choice`` as the answer (or one of the answers) to ``question``."""
+    q = scheme.question(question)
+    if q is not None and q.multiple:
+        labels.setdefault(question, [])
+        if choice not in labels[question]:
+            labels[question].append(choice)
+    else:
+        labels[question] = choice
+
+
+def annotator_name(completed_by: Any) -> str:
+    """A source annotator's name: an email, username or id (``user<id>``)."""
+    if isinstance(completed_by, dict):
+        completed_by = (
+            completed_by.get("email")
+            or completed_by.get("username")
+            or completed_by.get("id")
+        )
+    if completed_by is None or completed_by == "":
+        return "unknown"
+    if isinstance(completed_by, int) and not isinstance(completed_by, bool):
+        return f"user{completed_by}"
+    return str(completed_by)

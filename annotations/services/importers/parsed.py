@@ -1,0 +1,73 @@
+"""What an import holds once read: plain dataclasses, the formats and the file error.
+
+Imported by every module of the importers package (and, through the package, by
+callers); imports nothing of ours but Django's ValidationError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+FORMATS = ("articles", "jsonl", "csv", "labelstudio", "doccano")
+ARTICLE_FIELDS = ("title", "text", "language", "external_id", "meta")
+
+
+class ImportFormatError(ValidationError):
+    """The file as a whole cannot be read (malformed, wrong format): HTTP 400."""
+
+
+@dataclass
+class ImportedAnnotation:
+    index: int
+    annotator: str  # source name
+    spans: list[dict[str, Any]]
+    labels: dict[str, Any]
+
+
+@dataclass
+class ImportedPrediction:
+    index: int
+    version: str
+    spans: list[dict[str, Any]]
+    labels: dict[str, dict[str, float]]
+
+
+@dataclass
+class ParsedImport:
+    format: str
+    tool: str
+    articles: list[Any] = field(default_factory=list)
+    annotations: list[ImportedAnnotation] = field(default_factory=list)
+    predictions: list[ImportedPrediction] = field(default_factory=list)
+    ignored_results: int = 0
+
+
+@dataclass
+class ImportSummary:
+    format: str
+    articles_created: int = 0
+    articles_existing: int = 0
+    annotations_created: int = 0
+    annotations_existing: int = 0
+    predictions_created: int = 0
+    ignored_results: int = 0
+    annotators: list[str] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
+    preannotation_job: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "created": self.articles_created,
+            "existing": self.articles_existing,
+            "annotations_created": self.annotations_created,
+            "annotations_existing": self.annotations_existing,
+            "predictions_created": self.predictions_created,
+            "ignored_results": self.ignored_results,
+            "annotators": self.annotators,
+            "ids": self.created_ids,
+            "preannotation_job": self.preannotation_job,
+        }
