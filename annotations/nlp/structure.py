@@ -1,0 +1,395 @@
+"""Organisations and persons from structure and context, not only from lists.
+
+Token-level finders (``doc`` → ``(start, end, rule)`` token spans) and
+post-steps (``doc, spans found`` → more spans) used by ``patterns.org_rules``
+and ``patterns.person_rules``:
+
+* a descriptor noun before a name: ``Der Flugzeugzulieferer Aerotec Nordhausen``,
+  ``regional lender Cumberland Trust Bancorp``;
+* a name ending in an organisation head word: ``Grauwald Pharma``,
+  ``First Prairie Bank``, ``Hellmann Fördertechnik``;
+* role cues: ``Analysten von X``, ``strategist … at X``, ``X CEO Jane Doe``,
+  ``X shares``, ``Aktie der X``; speech verbs (``sagte``, ``said``), appointment
+  verbs, coordination (``… and Jane Doe``) and signatures for persons;
+* later short mentions of an organisation (``Solvia`` after ``Solvia Bank``) and
+  of a person's surname.
+
+Boundaries: a German genitive or a common noun after a name ends it
+(``Müllers Aussage``, ``Siemens' Chef``); honorifics (``Dr.``) stay outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from .lexdata import is_known_noun, known_words
+
+Found = Iterator[tuple[int, int, str]]
+_NAME_CHARS = frozenset("-'’.")
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "zu", "di", "da", "le"})
+_HONORIFICS = frozenset({"dr.", "prof.", "dr.-ing.", "mr.", "mrs.", "ms.", "sir", "lady"})
+_CONNECTORS = frozenset({"&", "of", "and", "und", "de", "del", "la"})
+_APOSTROPHES = ("'", "’")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Everything the finders of one language need (sets are lower case)."""
+
+    lang: str
+    stops: frozenset[str]
+    legal_forms: frozenset[str]  # exact case
+    org_heads: frozenset[str]
+    descriptors: tuple[str, ...]  # German: noun endings; English: whole words
+    titles: frozenset[str]
+    title_endings: tuple[str, ...]
+    speech_verbs: frozenset[str]
+    appoint_words: frozenset[str]
+    org_prepositions: frozenset[str]
+    greetings: frozenset[str]
+    first_names: frozenset[str]
+
+
+# --- token tests -------------------------------------------------------------
+
+
+def is_name_token(token, stops: frozenset[str]) -> bool:
+    text = token.text
+    return (
+        len(text) > 1
+        and text[0].isupper()
+        and any(c.islower() for c in text)
+        and all(c.isalpha() or c in _NAME_CHARS for c in text)
+        and token.lower_ not in stops
+        and token.lower_ not in _HONORIFICS
+    )
+
+
+def is_title(token, cues: Cues) -> bool:
+    lowered = token.lower_
+    return lowered in cues.titles or (
+        len(lowered) > 5 and lowered.endswith(cues.title_endings)
+    )
+
+
+def is_descriptor(token, cues: Cues) -> bool:
+    lowered = token.lower_
+    if cues.lang == "de":
+        return token.text[:1].isupper() and lowered.endswith(cues.descriptors)
+    return token.text.islower() and lowered in cues.descriptors
+
+
+def is_org_head(token, cues: Cues) -> bool:
+    if not token.text[:1].isupper():
+        return False
+    lowered = token.lower_
+    if cues.lang == "de":
+        return lowered in cues.org_heads or any(
+            lowered.endswith(h) and len(lowered) > len(h) + 3
+            for h in ("technik", "werke", "logistik")
+        )
+    return lowered in cues.org_heads
+
+
+def sentence_initial(doc: Doc, i: int) -> bool:
+    """First word of a sentence, line or headline (the blank pipeline has no parser)."""
+    while i > 0 and doc[i - 1].text in ('"', "“", "„", "'", "(", "-", "–"):
+        i -= 1
+    if i == 0:
+        return True
+    before = doc[i - 1]
+    return before.text in (".", "!", "?", ":", "…") or "\n" in before.text_with_ws
+
+
+def _common_word(token, cues: Cues) -> bool:
+    """A dictionary word that does not start a name (German noun, English word)."""
+    if cues.lang == "de":
+        return is_known_noun("de", token.text)
+    return token.lower_ in known_words("en")
+
+
+def is_org_part(token, cues: Cues) -> bool:
+    text = token.text
+    return (
+        (text[:1].isupper() or text[:1].isdigit())
+        and not token.is_punct
+        and token.lower_ not in cues.stops
+        and not text.endswith(_APOSTROPHES)
+    ) or text in cues.legal_forms
+
+
+# --- names ---------------------------------------------------------------------
+
+
+def name_forward(doc: Doc, start: int, cues: Cues, min_tokens: int = 2) -> int | None:
+    """End of a personal name starting at ``start`` (honorifics skipped by caller)."""
+    stops, i, parts = cues.stops, start, 0
+    while i < len(doc) and parts < 4:
+        token = doc[i]
+        if is_name_token(token, stops):
+            if parts >= 2 and cues.lang == "de" and is_known_noun("de", token.text):
+                break  # "Ilka Brenner Aussage": a common noun ends the name
+            parts += 1
+            i += 1
+            if cues.lang == "de" and token.text.endswith(("s", "'")) and parts >= 2:
+                nxt = doc[i] if i < len(doc) else None
+                if nxt is not None and is_known_noun("de", nxt.text):
+                    break  # genitive: "Ilka Brenners Aussage"
+        elif token.text == "-" and not doc[i - 1].whitespace_ and i + 1 < len(doc):
+            i += 1
+            if doc[i].text.isalpha() and doc[i].text.islower():
+                i += 1  # "Eun-ji"
+        elif token.lower_ in _PARTICLES and parts and i + 1 < len(doc):
+            if not is_name_token(doc[i + 1], stops):
+                break
+            i += 1
+        elif len(token.text) == 2 and token.text[1] == "." and token.text[0].isupper():
+            i += 1  # middle initial
+        else:
+            break
+    while i > start and not is_name_token(doc[i - 1], stops):
+        i -= 1
+    return i if parts >= min_tokens else None
+
+
+def skip_honorifics(doc: Doc, i: int) -> int:
+    while i < len(doc) and doc[i].lower_ in _HONORIFICS:
+        i += 1
+    return i
+
+
+def org_run_forward(doc: Doc, start: int, cues: Cues, limit: int = 5) -> int:
+    """End of a capitalised organisation name starting at ``start`` (or start)."""
+    i = start
+    while i < len(doc) and i - start < limit:
+        token = doc[i]
+        if token.lower_ in _CONNECTORS and i > start and i + 1 < len(doc):
+            if not is_org_part(doc[i + 1], cues):
+                break
+            i += 1
+            continue
+        if not is_org_part(token, cues) or is_title(token, cues):
+            break
+        if cues.lang == "de" and i > start and _common_word(token, cues):
+            if not is_org_head(token, cues):
+                break
+        i += 1
+    return i
+
+
+def org_run_backward(
+    doc: Doc, end: int, cues: Cues, limit: int = 4, strict: bool = False
+) -> int:
+    """Start of the capitalised name tokens just before ``end`` (or end).
+
+    Descriptors and titles end the run (``Biotechnologieunternehmen Vireon …``).
+    ``strict`` (no legal form to vouch for the name): a leading common word is
+    dropped (``Die Sparte Logistik`` is no name).
+    """
+    i = end
+    while i > 0 and end - i < limit:
+        token = doc[i - 1]
+        if token.text == "&" and i - 1 > 0:
+            i -= 1
+            continue
+        if (
+            not is_org_part(token, cues)
+            or is_descriptor(token, cues)
+            or is_title(token, cues)
+        ):
+            break
+        i -= 1
+    while i < end and (
+        doc[i].text == "&"
+        or strict
+        and (cues.lang == "de" or sentence_initial(doc, i))
+        and _common_word(doc[i], cues)
+    ):
+        i += 1
+    return i
+
+
+# --- ORG finders ------------------------------------------------------------------
+
+
+def org_finders(cues: Cues) -> list[Callable[[Doc], Found]]:
+    def descriptor_names(doc: Doc) -> Found:
+        for i in range(len(doc) - 1):
+            if is_descriptor(doc[i], cues):
+                end = org_run_forward(doc, i + 1, cues)
+                if end > i + 1 and not _only_person(doc, i + 1, end, cues):
+                    yield i + 1, end, "descriptor"
+
+    def head_names(doc: Doc) -> Found:
+        for i in range(1, len(doc)):
+            if is_org_head(doc[i], cues):
+                start = org_run_backward(doc, i, cues, limit=3, strict=True)
+                if start < i:
+                    yield start, i + 1, "org_head"
+
+    def role_cues(doc: Doc) -> Found:
+        for i, token in enumerate(doc):
+            lowered = token.lower_
+            if lowered in cues.org_prepositions and _title_before(doc, i, cues):
+                j = i + 1
+                if j < len(doc) and doc[j].lower_ in cues.stops:
+                    j += 1
+                if j < len(doc) and is_descriptor(doc[j], cues):
+                    continue  # the descriptor rule takes it
+                end = org_run_forward(doc, j, cues)
+                if end > j and not _only_person(doc, j, end, cues):
+                    yield j, end, "role_cue"
+            elif cues.lang == "en" and is_title(token, cues) and i:
+                start = org_run_backward(doc, i, cues)
+                if start < i and not doc[i - 1].text.endswith(_APOSTROPHES):
+                    yield start, i, "before_title"
+            elif lowered in ("shares", "stock") and cues.lang == "en" and i:
+                before = i - 1 if doc[i - 1].lower_ in ("'s", "’s") else i
+                start = org_run_backward(doc, before, cues)
+                if start < before:
+                    yield start, before, "shares"
+            elif lowered in ("aktie", "aktien") and cues.lang == "de":
+                if i + 2 < len(doc) and doc[i + 1].lower_ in ("von", "der", "des"):
+                    end = org_run_forward(doc, i + 2, cues)
+                    if end > i + 2:
+                        yield i + 2, end, "shares"
+
+    return [descriptor_names, head_names, role_cues]
+
+
+def _title_before(doc: Doc, i: int, cues: Cues) -> bool:
+    return any(is_title(doc[j], cues) for j in range(max(0, i - 4), i))
+
+
+def _only_person(doc: Doc, start: int, end: int, cues: Cues) -> bool:
+    """A first name leading the run: a person, not an organisation."""
+    return doc[start].text in cues.first_names and end - start <= 3
+
+
+def org_short_mentions(cues: Cues) -> Callable[[Doc, list[Span]], Found]:
+    """Later (or earlier) mentions without the legal form, or by the first word."""
+
+    def post(doc: Doc, found: list[Span]) -> Found:
+        aliases: set[tuple[str, ...]] = set()
+        for span in found:
+            words = [t.text for t in span]
+            while len(words) > 1 and (
+                words[-1] in cues.legal_forms or words[-1] in (",", "&", "Co.")
+            ):
+                words.pop()
+            if len(words) < len(span):
+                aliases.add(tuple(words))
+            first = span[0]
+            if (
+                len(span) > 1
+                and len(first.text) > 3
+                and first.text[0].isupper()
+                and not first.text.isupper()
+                and first.lower_ not in cues.stops
+                and not _common_word(first, cues)
+                and not is_org_head(first, cues)
+            ):
+                aliases.add((first.text,))
+        for alias in aliases:
+            for start, end in occurrences(doc, alias):
+                before = doc[start - 1] if start else None
+                if before is not None and (
+                    before.text in cues.first_names
+                    or is_title(before, cues)
+                    and end - start == 1
+                ):
+                    continue  # "Bernd Pfalzgraf", "Geschäftsführer Pfalzgraf": a person
+                yield start, end, "short_mention"
+
+    return post
+
+
+def occurrences(doc: Doc, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Token (start, end) of every exact occurrence of the word sequence."""
+    n = len(words)
+    for i in range(len(doc) - n + 1):
+        if doc[i].text == words[0] and all(
+            doc[i + k].text == words[k] for k in range(1, n)
+        ):
+            yield i, i + n
+
+
+# --- PERSON finders ---------------------------------------------------------------
+
+
+def person_finders(cues: Cues) -> list[Callable[[Doc], Found]]:
+    def speech_and_appointment(doc: Doc) -> Found:
+        orgs = _org_tokens(doc)
+        for i, token in enumerate(doc):
+            lowered = token.lower_
+            if lowered in cues.speech_verbs or lowered in cues.appoint_words:
+                start = skip_honorifics(doc, i + 1)
+                end = name_forward(doc, start, cues) if start < len(doc) else None
+                if end and not orgs & set(range(start, end)):
+                    yield start, end, "cue_after"
+            if lowered in cues.speech_verbs and i >= 2:
+                start = i
+                while start > 0 and i - start < 3 and is_name_token(doc[start - 1], cues.stops):
+                    start -= 1
+                if i - start >= 2 and not orgs & set(range(start, i)):
+                    if not any(is_org_head(t, cues) for t in doc[start:i]):
+                        yield start, i, "cue_before"
+
+    def signature(doc: Doc) -> Found:
+        n = len(doc)
+        while n and (doc[n - 1].is_space or doc[n - 1].is_punct):
+            n -= 1
+        if n >= 3 and doc[n - 2].text == "," and is_name_token(doc[n - 1], cues.stops):
+            window = {t.lower_ for t in doc[max(0, n - 6) : n - 2]}
+            if window & cues.greetings:
+                yield n - 1, n, "signature"
+
+    return [speech_and_appointment, signature]
+
+
+def _org_tokens(doc: Doc) -> set[int]:
+    if "sc" not in doc.spans:
+        return set()
+    return {
+        i for span in doc.spans["sc"] if span.label_ == "ORG" for i in range(span.start, span.end)
+    }
+
+
+def person_coordination(cues: Cues) -> Callable[[Doc, list[Span]], Found]:
+    """``Anika Sorensen and Tomasz Wróbel``: a name joined to a found person."""
+
+    def post(doc: Doc, found: list[Span]) -> Found:
+        for span in found:
+            j = span.end
+            if j + 2 < len(doc) and doc[j].lower_ in ("and", "und", "&", "sowie"):
+                end = name_forward(doc, j + 1, cues)
+                if end:
+                    yield j + 1, end, "coordination"
+
+    return post
+
+
+def surname_mentions(cues: Cues) -> Callable[[Doc, list[Span]], Found]:
+    """Mentions of the surname (everything after the first name) of a full name."""
+
+    def post(doc: Doc, found: list[Span]) -> Found:
+        surnames = set()
+        for span in found:
+            if len(span) < 2:
+                continue
+            start = span.end - 1  # "Montgomery-Reyes" split by the tokenizer
+            while (
+                start - 2 > span.start
+                and doc[start - 1].text == "-"
+                and not doc[start - 2].whitespace_
+            ):
+                start -= 2
+            surnames.add(tuple(t.text for t in doc[start : span.end]))
+        for words in surnames:
+            for start, end in occurrences(doc, words):
+                yield start, end, "surname"
+
+    return post
