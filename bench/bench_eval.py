@@ -48,7 +48,15 @@ def run(lang: str, texts: list[EvalText]):
     predict(spec, ["Warm-up."])
     started = time.perf_counter()
     predictions = predict(spec, [t.text for t in texts])
-    return predictions, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    failed = [
+        (t.id, p.skipped_reason)
+        for t, p in zip(texts, predictions, strict=True)
+        if p.skipped
+    ]
+    if failed:
+        raise RuntimeError(f"fin-{lang} skipped texts: {failed[:3]}")
+    return predictions, seconds
 
 
 def predicted_spans(prediction) -> list[tuple[int, int, str]]:

@@ -10,6 +10,7 @@ structure (``clickbait.py``) as well as from its lexicon.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from functools import cache
@@ -18,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from . import structure
 from .clickbait import find_clickbait
+from .doccache import doc_text
 from .lexdata import compound_parts, lemma_of, word_family
 from .patterns import (
     LEGAL_FORMS,
@@ -80,7 +82,8 @@ def cues(lang: str) -> structure.Cues:
     single = {t for t in titles if " " not in t}
     return structure.Cues(
         lang=lang,
-        stops=_stop_words(lang) | {w for t in titles for w in t.split()},
+        stops=_stop_words(lang),
+        person_stops=_stop_words(lang) | {w for t in titles for w in t.split()},
         legal_forms=frozenset(LEGAL_FORMS) | {"eG", "a. G.", "AS", "Cie", "LLP"},
         org_heads=frozenset(_lines(lang, "org_heads.txt")),
         descriptors=tuple(_lines(lang, "descriptors.txt")),
@@ -133,7 +136,7 @@ def person_rules(lang: str) -> LabelRules:
             while (
                 first > 0
                 and k - first < 3
-                and structure.is_name_token(doc[first - 1], lang_cues.stops)
+                and structure.is_name_token(doc[first - 1], lang_cues.person_stops)
             ):
                 first -= 1
             if k - first >= 2:
@@ -200,14 +203,16 @@ def _compound_test(lang: str, lemmas: set[str]) -> Callable[[str], bool]:
         return len(part) >= 4 and (part in lemmas or lemma_of(lang, part) in lemmas)
 
     def test(word: str) -> bool:
-        if len(word) < 7 or not word.isalpha() and "-" not in word:
+        if len(word) < 7 or (not word.isalpha() and "-" not in word):
             return False
         if "-" in word:
             parts = [p for p in word.split("-") if p]
             return any(known(p) or p in stems for p in parts)
         if lang != "de":
             return False
-        return any(known(head) or known(mod) for mod, head in compound_parts(lang, word))
+        return any(
+            known(head) or known(mod) for mod, head in compound_parts(lang, word)
+        )
 
     return test
 
@@ -228,11 +233,15 @@ def _widen(lang: str) -> Callable[[Doc, list[Span]], structure.Found]:
                 start -= 1
             while _hyphen_joined(doc, end):
                 end += 2
-            while start >= 2 and doc[start - 1].text == "-" and _hyphen_joined(doc, start - 2):
+            while (
+                start >= 2
+                and doc[start - 1].text == "-"
+                and _hyphen_joined(doc, start - 2)
+            ):
                 start -= 2
             if (start, end) != (span.start, span.end):
                 yield start, end, "widened"
-        for left, right in zip(found, found[1:], strict=False):
+        for left, right in itertools.pairwise(found):
             if right.start == left.end and not doc[left.end - 1].is_punct:
                 yield left.start, right.end, "joined"
 
@@ -254,7 +263,7 @@ def clickbait_rules(lang: str) -> LabelRules:
     rules = lexicon_rules("CLICKBAIT", _read(lang, "clickbait.txt"), 0.75, exact=False)
 
     def sentences(doc: Doc) -> structure.Found:
-        for start, end, rule in find_clickbait(doc.text, lang):
+        for start, end, rule in find_clickbait(doc_text(doc), lang):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and len(span):
                 yield span.start, span.end, rule

@@ -19,11 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from .lexdata import _forms_by_lemma, lemma_table
+from .lexdata import lemma_table
+from .structure import english_verbs
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»«']?\s+|\n+")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mrd|Mio|Dr|Prof|Nr|bzw|ca|St|Co|Inc|Corp|Ltd|vs|etc|Jan|Feb|Aug|Sept?|Okt|Nov|Dez|[A-Z])\.|\d\.)$"
+)
+# "Sparer, …", "Savers: …", "Sparer aufgepasst" (not "Anleger, die …")
+_VOCATIVE = re.compile(
+    r"^\S+\s*(?:[,:](?!\s*(?:die|der|das|denen|who|that|which)\b)|aufgepasst)", re.I
 )
 _TRAILING = re.compile(r"[\s\W_]+$")
 _LEADING = re.compile(r"^[\s\"'„“”»«‚‘’(\-–—]+")
@@ -50,14 +55,44 @@ class Words:
 
 WORDS = {
     "de": Words(
-        address=re.compile(r"(?<!^)\b(?:Sie|Ihnen|Ihr(?:e[mnrs]?)?)\b|\b(?:du|dich|dir|dein\w*)\b|^Sie (?=werden|sollten|müssen|können)"),
-        audience=frozenset({"anleger", "sparer", "aktionäre", "leute", "investoren", "trader", "mieter", "verbraucher", "kunden", "rentner", "kleinanleger"}),
-        urgency=re.compile(r"\b(?:jetzt|sofort|schnell|heute noch|achtung|aufgepasst|vorsicht|nicht verpassen|letzte chance)\b", re.I),
+        address=re.compile(
+            r"(?<!^)\b(?:Sie|Ihnen|Ihr(?:e[mnrs]?)?)\b|\b(?:du|dich|dir|dein\w*)\b|^Sie (?=werden|sollten|müssen|können)"
+        ),
+        audience=frozenset(
+            {
+                "anleger",
+                "sparer",
+                "aktionäre",
+                "leute",
+                "investoren",
+                "trader",
+                "mieter",
+                "verbraucher",
+                "kunden",
+                "rentner",
+                "kleinanleger",
+            }
+        ),
+        urgency=re.compile(
+            r"\b(?:jetzt|sofort|schnell|heute noch|achtung|aufgepasst|vorsicht|nicht verpassen|letzte chance)\b",
+            re.I,
+        ),
         deadline=re.compile(r"\b(?:bevor|solange|ehe)\b|zu spät", re.I),
-        teaser=re.compile(r"\b(?:erfahren|lesen|klicken|sehen) sie (?:hier|jetzt|in)|\bverr(?:ät|aten)\b|\bgeheimnis|\bglauben, (?:welche|was|wie|wer)|^(?:so|warum|deshalb) \w+(?:en|t)\b|\bdas müssen\b|\bwas (?:\w+ )?jetzt\b", re.I),
-        advert=re.compile(r"\bunser(?:e[nmrs]?)? (?:\w+[- ])?(?:report|analyse|studie|experten|premium|newsletter|depot)", re.I),
-        listicle=re.compile(r"^(?:\d+|zwei|drei|vier|fünf|sieben|zehn) \w+, die\b", re.I),
-        invest=re.compile(r"\b(?:kaufen|verkaufen|einsteigen|einstieg|lohnt|lohnen|verdoppel\w*|zu spät|investieren)\b", re.I),
+        teaser=re.compile(
+            r"\b(?:erfahren|lesen|klicken|sehen) sie (?:hier|jetzt|in)|\bverr(?:ät|aten)\b|\bgeheimnis|\bglauben, (?:welche|was|wie|wer)|^(?:so|warum|deshalb) \w+(?:en|t)\b|\bdas müssen\b|\bwas (?:\w+ )?jetzt\b",
+            re.I,
+        ),
+        advert=re.compile(
+            r"\bunser(?:e[nmrs]?)? (?:\w+[- ])?(?:report|analyse|studie|experten|premium|newsletter|depot)",
+            re.I,
+        ),
+        listicle=re.compile(
+            r"^(?:\d+|zwei|drei|vier|fünf|sieben|zehn) \w+, die\b", re.I
+        ),
+        invest=re.compile(
+            r"\b(?:kaufen|verkaufen|einsteigen|einstieg|lohnt|lohnen|verdoppel\w*|zu spät|investieren)\b",
+            re.I,
+        ),
         first_person=re.compile(r"\b(?:ich|mir|mich|hab|habe)\b", re.I),
         asks_others=re.compile(r"\b(?:jemand|wer hat|weiß jemand)\b", re.I),
         demonstrative=re.compile(r"\b(?:diese[mnrs]?)\b", re.I),
@@ -65,17 +100,52 @@ WORDS = {
         clause_break=re.compile(r",\s+(?:also|dann)\s+"),
     ),
     "en": Words(
-        address=re.compile(r"\b(?:you|your|yours|you'll|you're|you've|you’ll|you’re)\b", re.I),
-        audience=frozenset({"investors", "savers", "shoppers", "retirees", "traders", "folks", "guys", "homeowners", "renters", "customers", "shareholders"}),
-        urgency=re.compile(r"\b(?:now|today|fast|quick(?:ly)?|hurry|listen up|heads up|attention|warning|don't miss|last chance)\b|\bNOW\b", re.I),
-        deadline=re.compile(r"\b(?:before it|while (?:you|it|they) (?:still )?can|too late|ends soon|limited)\b", re.I),
-        teaser=re.compile(r"\bhere(?:'s|’s| is) (?:what|why|how|the)\b|\b(?:guess|believe|know) (?:which|what|who|how)\b|\breveal\w*|\bsecret\b|\bclick here\b|\bfind out\b|\bwhat happens\b|^(?:this|these) (?:one |\d+ )?\w+", re.I),
-        advert=re.compile(r"\bour (?:\w+ )?(?:report|experts?|analysts?|newsletter|picks?|premium|guide)\b", re.I),
-        listicle=re.compile(r"^(?:\d+|two|three|four|five|seven|ten) \w+ (?:to|that|you)\b", re.I),
-        invest=re.compile(r"\b(?:buy|sell|invest|get in|too late|double|worth it)\b", re.I),
+        address=re.compile(
+            r"\b(?:you|your|yours|you'll|you're|you've|you’ll|you’re)\b", re.I
+        ),
+        audience=frozenset(
+            {
+                "investors",
+                "savers",
+                "shoppers",
+                "retirees",
+                "traders",
+                "folks",
+                "guys",
+                "homeowners",
+                "renters",
+                "customers",
+                "shareholders",
+            }
+        ),
+        urgency=re.compile(
+            r"\b(?:now|today|fast|quick(?:ly)?|hurry|listen up|heads up|attention|warning|don't miss|last chance)\b|\bNOW\b",
+            re.I,
+        ),
+        deadline=re.compile(
+            r"\b(?:before it|while (?:you|it|they) (?:still )?can|too late|ends soon|limited)\b",
+            re.I,
+        ),
+        teaser=re.compile(
+            r"\bhere(?:'s|’s| is) (?:what|why|how|the)\b|\b(?:guess|believe|know) (?:which|what|who|how)\b|\breveal\w*|\bsecret\b|\bclick here\b|\bfind out\b|\bwhat happens\b|^(?:this|these) (?:one |\d+ )?\w+",
+            re.I,
+        ),
+        advert=re.compile(
+            r"\bour (?:\w+ )?(?:report|experts?|analysts?|newsletter|picks?|premium|guide)\b",
+            re.I,
+        ),
+        listicle=re.compile(
+            r"^(?:\d+|two|three|four|five|seven|ten) \w+ (?:to|that|you)\b", re.I
+        ),
+        invest=re.compile(
+            r"\b(?:buy|sell|invest|get in|too late|double|worth it)\b", re.I
+        ),
         first_person=re.compile(r"\b(?:i|i'm|i've|my|me)\b", re.I),
         asks_others=re.compile(r"\b(?:anyone|anybody|someone|has any ?one)\b", re.I),
-        demonstrative=re.compile(r"\b(?:this|these) (?:one |\w+ )?(?:stock|mistake|trick|secret|crooks?|bank|company|share)\w*", re.I),
+        demonstrative=re.compile(
+            r"\b(?:this|these) (?:one |\w+ )?(?:stock|mistake|trick|secret|crooks?|bank|company|share)\w*",
+            re.I,
+        ),
         generic_who=re.compile(r"^(?:whoever|anyone who)\b", re.I),
         clause_break=re.compile(r",?\s+(?:so|then)\s+"),
     ),
@@ -86,7 +156,9 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of sentences and lines; abbreviations do not end a sentence."""
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if "\n" not in match.group() and _ABBREVIATION.search(text, start, match.start()):
+        if "\n" not in match.group() and _ABBREVIATION.search(
+            text, start, match.start()
+        ):
             continue
         if match.start() > start:
             yield start, match.start()
@@ -101,17 +173,17 @@ def _verbs(lang: str) -> frozenset[str]:
     if lang == "de":
         from spacy.lang.de.stop_words import STOP_WORDS as stops
 
-        return frozenset(
-            v
-            for v in set(lemma_table("de").values())
-            if v.islower() and v.endswith(("en", "ern", "eln")) and len(v) > 4
-        ) - stops
+        return (
+            frozenset(
+                v
+                for v in set(lemma_table("de").values())
+                if v.islower() and v.endswith(("en", "ern", "eln")) and len(v) > 4
+            )
+            - stops
+        )
     from spacy.lang.en.stop_words import STOP_WORDS as stops
 
-    return frozenset(
-        lemma for lemma, forms in _forms_by_lemma("en").items()
-        if any(f.endswith("ing") for f in forms)
-    ) - stops  # fmt: skip
+    return english_verbs() - stops
 
 
 def _imperative(clause: str, lang: str) -> bool:
@@ -128,12 +200,26 @@ def _imperative(clause: str, lang: str) -> bool:
     return first in _verbs("en") and first not in ("is", "are", "was", "be", "have")
 
 
+@cache
+def _any_cue(lang: str) -> re.Pattern[str]:
+    """One pattern matching wherever any cue could (a cheap first filter)."""
+    words = WORDS[lang]
+    parts = [
+        p.pattern
+        for p in (words.address, words.urgency, words.deadline, words.teaser,
+                  words.advert, words.listicle, words.generic_who)
+    ]  # fmt: skip
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.I | re.M)
+
+
 def _score(clause: str, lang: str, words: Words) -> float:
     lowered = clause.lower()
     first = lowered.split()[0].strip(",:") if clause.split() else ""
     cues = 0.0
-    address = bool(words.address.search(clause)) or bool(words.generic_who.search(clause))
-    if first in words.audience and re.match(r"^\S+\s*[,:]|^\S+ aufgepasst", clause):
+    address = bool(words.address.search(clause)) or bool(
+        words.generic_who.search(clause)
+    )
+    if first in words.audience and _VOCATIVE.match(clause):
         address = True
     cues += address
     imperative = _imperative(clause, lang)
@@ -160,7 +246,14 @@ def find_clickbait(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
     words = WORDS[lang]
     for start, end in sentences(text):
         sentence = text[start:end]
-        if _score(sentence, lang, words) < 2:
+        if (
+            not (
+                _any_cue(lang).search(sentence)
+                or "?" in sentence
+                or _imperative(sentence, lang)
+            )
+            or _score(sentence, lang, words) < 2
+        ):
             continue
         head, colon, _ = sentence.partition(": ")
         if colon and _score(head, lang, words) >= 2:

@@ -11,14 +11,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .errors import PipelineError
 from .builders import RULE_BUILDERS, polarity_rules
+from .doccache import doc_lower, doc_lowers, doc_text, forget_texts
+from .errors import PipelineError
 from .patterns import (
     EXTENSIBLE_LABELS,
     NEGATORS,
@@ -54,50 +54,6 @@ def span_scores(doc: Doc, key: str) -> list[float]:
     if scores is None or len(scores) != len(group):
         return [1.0] * len(group)
     return [float(s) for s in scores]
-
-
-_TEXT_KEY = "_newsroom_text"
-_LOWER_KEY = "_newsroom_lower"
-_LOWERS_KEY = "_newsroom_lowers"
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per Doc (spaCy rebuilds it from the tokens)."""
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
-
-
-def doc_lower(doc: Doc) -> str:
-    """The lower-cased text with the same offsets, computed once per Doc."""
-    lowered = doc.user_data.get(_LOWER_KEY)
-    if lowered is None:
-        lowered = doc.user_data[_LOWER_KEY] = lower_same_length(doc_text(doc))
-    return lowered
-
-
-def doc_lowers(doc: Doc) -> tuple[numpy.ndarray, set[int]]:
-    """LOWER hashes of the tokens and the set of distinct ones, once per Doc."""
-    cached = doc.user_data.get(_LOWERS_KEY)
-    if cached is None:
-        lowers = doc.to_array(LOWER)
-        cached = doc.user_data[_LOWERS_KEY] = (lowers, set(lowers.tolist()))
-    return cached
-
-
-def forget_texts(doc: Doc) -> None:
-    """Drop the per-Doc caches (they need not travel with the Doc)."""
-    for key in (_TEXT_KEY, _LOWER_KEY, _LOWERS_KEY):
-        doc.user_data.pop(key, None)
-
-
-def lower_same_length(text: str) -> str:
-    """``text.lower()``, keeping every offset (rare characters stay as they are)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 class RuleComponent:
@@ -191,9 +147,7 @@ class RuleComponent:
             if found is None:
                 word = strings[key]
                 found = tuple(
-                    i
-                    for i, rule in enumerate(self.token_rules)
-                    if rule[0](word)
+                    i for i, rule in enumerate(self.token_rules) if rule[0](word)
                 )
                 if len(cache) < _TOKEN_CACHE_SIZE:
                     cache[key] = found

@@ -40,7 +40,7 @@ def lemma_table(lang: str) -> dict[str, str]:
 
 
 @cache
-def _forms_by_lemma(lang: str) -> dict[str, tuple[str, ...]]:
+def forms_by_lemma(lang: str) -> dict[str, tuple[str, ...]]:
     forms: dict[str, list[str]] = {}
     for form, lemma in lemma_table(lang).items():
         forms.setdefault(lemma.lower(), []).append(form.lower())
@@ -56,7 +56,7 @@ def lemma_of(lang: str, word: str) -> str:
 
 def word_family(lang: str, words: Iterable[str]) -> set[str]:
     """Every lower-cased form sharing a lemma with one of ``words`` (and the words)."""
-    forms = _forms_by_lemma(lang)
+    forms = forms_by_lemma(lang)
     family: set[str] = set()
     for word in words:
         lowered = word.lower()

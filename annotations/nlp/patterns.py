@@ -116,7 +116,7 @@ _SCALE_WORD = (
     r"(?:Mrd\.?|Milliarden?|Mio\.?|Millionen|Million|Bio\.?|Billionen|Billion"
     r"|Tsd\.?|Tausend|billions?|millions?|trillions?|thousands?|bn|mn|mln|tn)"
 )
-_SCALE_ATTACHED = r"(?:bn|mn|mln|m|k|tn|b|Mrd\.?|Mio\.?)"
+_SCALE_ATTACHED = r"(?:bn|mn|mln|m|k|tn|b|M|B|K|Mrd\.?|Mio\.?)"
 _CUR_SYMBOL = (
     r"(?:US\$|C\$|A\$|HK\$|S\$|NZ\$|\$|€|£|¥|₹|₣|CHF|EUR|USD|GBP|JPY|CNY|HKD|SEK"
     r"|NOK|DKK|PLN|CAD|AUD|sFr\.?|Fr\.)"
@@ -134,6 +134,8 @@ WORD_HYPHEN = r"[\w\-]"
 NUMBER = r"[\w.,]"
 
 MONEY_PATTERNS = (
+    # 240p (pence, attached)
+    rf"{_NUM}p(?![\w])",
     # $45.10 · € 2.5bn · US$ 3 billion · EUR 2,3 Mrd.
     rf"{_CUR_SYMBOL}\s?{_NUM}(?:\s?{_SCALE_ATTACHED}(?![\w])|\s{_SCALE_WORD}{_END})?",
     # 2,3 Mrd. Euro · 45 € · 120 Franken · 2.5bn euros · 10 Mio. EUR
@@ -400,6 +402,7 @@ def percent_rules(lang: str) -> LabelRules:
 
 
 # --- token helpers for anchors (called only where an anchor matched) -------------
+
 
 def _is_capitalised(token, stops: frozenset[str]) -> bool:
     text = token.text

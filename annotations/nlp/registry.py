@@ -130,6 +130,7 @@ def build_rule_pipeline(
     if lang not in LANGUAGES:
         raise PipelineError(f"no rule resources for language {lang!r}")
     nlp = spacy.blank(lang)
+    split_scale_suffix(nlp)
     for label in RULE_LABELS:
         nlp.add_pipe(
             "newsroom_rules",
@@ -140,6 +141,17 @@ def build_rule_pipeline(
     nlp.add_pipe("newsroom_doc_scores", name="fin_doc_scores")
     nlp.meta["newsroom"] = {"pipeline": name, "version": version}
     return nlp
+
+
+def split_scale_suffix(nlp: Language) -> None:
+    """Let "£1.9m." and "$180M." end before the full stop, so MONEY ends at "m"."""
+    nlp.tokenizer.rules = {
+        key: value
+        for key, value in nlp.tokenizer.rules.items()
+        if key not in ("m.", "b.", "k.")
+    }
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9][MBKmbk])\."]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
 # --- installed packages and pipeline directories --------------------------------

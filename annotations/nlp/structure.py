@@ -22,17 +22,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
+import numpy
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from .lexdata import is_known_noun, known_words
+from .doccache import doc_words
+from .lexdata import forms_by_lemma, is_known_noun, known_words
 
 Found = Iterator[tuple[int, int, str]]
 _NAME_CHARS = frozenset("-'’.")
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "zu", "di", "da", "le"})
-_HONORIFICS = frozenset({"dr.", "prof.", "dr.-ing.", "mr.", "mrs.", "ms.", "sir", "lady"})
-_CONNECTORS = frozenset({"&", "of", "and", "und", "de", "del", "la"})
+_HONORIFICS = frozenset(
+    {"dr.", "prof.", "dr.-ing.", "mr.", "mrs.", "ms.", "sir", "lady"}
+)
+_CONNECTORS = frozenset({"&", "of", "de", "del", "la"})
 _APOSTROPHES = ("'", "’")
+LEADING_HEADS = frozenset(
+    {"Grupo", "Groupe", "Gruppo", "Banca", "Banco", "Banque", "Caixa", "Stichting",
+     "Fundación", "Fundação", "Compagnie", "Compañía"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,8 @@ class Cues:
     """Everything the finders of one language need (sets are lower case)."""
 
     lang: str
-    stops: frozenset[str]
+    stops: frozenset[str]  # stop words
+    person_stops: frozenset[str]  # stop words and the words of titles
     legal_forms: frozenset[str]  # exact case
     org_heads: frozenset[str]
     descriptors: tuple[str, ...]  # German: noun endings; English: whole words
@@ -69,29 +80,85 @@ def is_name_token(token, stops: frozenset[str]) -> bool:
 
 
 def is_title(token, cues: Cues) -> bool:
-    lowered = token.lower_
+    return title_word(token.text, cues)
+
+
+def title_word(text: str, cues: Cues) -> bool:
+    lowered = text.lower()
     return lowered in cues.titles or (
         len(lowered) > 5 and lowered.endswith(cues.title_endings)
     )
 
 
 def is_descriptor(token, cues: Cues) -> bool:
-    lowered = token.lower_
+    return descriptor_word(token.text, cues)
+
+
+def descriptor_word(text: str, cues: Cues) -> bool:
+    lowered = text.lower()
     if cues.lang == "de":
-        return token.text[:1].isupper() and lowered.endswith(cues.descriptors)
-    return token.text.islower() and lowered in cues.descriptors
+        return text[:1].isupper() and lowered.endswith(cues.descriptors)
+    return text.islower() and lowered in cues.descriptors
 
 
 def is_org_head(token, cues: Cues) -> bool:
-    if not token.text[:1].isupper():
+    return org_head_word(token.text, cues)
+
+
+def org_head_word(text: str, cues: Cues) -> bool:
+    if not text[:1].isupper():
         return False
-    lowered = token.lower_
+    lowered = text.lower()
     if cues.lang == "de":
         return lowered in cues.org_heads or any(
             lowered.endswith(h) and len(lowered) > len(h) + 3
-            for h in ("technik", "werke", "logistik")
+            for h in ("technik", "werke", "logistik", "fonds")
         )
     return lowered in cues.org_heads
+
+
+# --- which tokens can start a finder (decided once per distinct word) -------------
+
+DESCRIPTOR, ORG_HEAD, LEAD, TITLE, ORG_PREP, SHARES, SPEECH, APPOINT = (
+    1 << n for n in range(8)
+)
+_FLAGS_CACHE: dict[tuple[str, int], int] = {}
+
+
+def _flags_of(word: str, cues: Cues) -> int:
+    lowered = word.lower()
+    flags = 0
+    flags |= DESCRIPTOR if descriptor_word(word, cues) else 0
+    flags |= ORG_HEAD if org_head_word(word, cues) else 0
+    flags |= LEAD if word in LEADING_HEADS else 0
+    flags |= TITLE if title_word(word, cues) else 0
+    flags |= ORG_PREP if lowered in cues.org_prepositions else 0
+    if (cues.lang == "en" and word in ("shares", "stock")) or (
+        cues.lang == "de" and lowered in ("aktie", "aktien")
+    ):
+        flags |= SHARES
+    flags |= SPEECH if lowered in cues.speech_verbs else 0
+    flags |= APPOINT if lowered in cues.appoint_words else 0
+    return flags
+
+
+def positions(doc: Doc, cues: Cues, mask: int) -> list[int]:
+    """Token indices whose word has any of the ``mask`` flags."""
+    words, orths = doc_words(doc)
+    key = f"_newsroom_flags_{cues.lang}"
+    flags = doc.user_data.get(key)
+    if flags is None:
+        flags = numpy.zeros(len(words), dtype=numpy.int32)
+        for orth in set(orths.tolist()):
+            cached = _FLAGS_CACHE.get((cues.lang, orth))
+            if cached is None:
+                cached = _flags_of(doc.vocab.strings[orth], cues)
+                if len(_FLAGS_CACHE) < 200_000:
+                    _FLAGS_CACHE[(cues.lang, orth)] = cached
+            if cached:
+                flags[orths == orth] = cached
+        doc.user_data[key] = flags
+    return numpy.flatnonzero(flags & mask).tolist()
 
 
 def sentence_initial(doc: Doc, i: int) -> bool:
@@ -126,7 +193,7 @@ def is_org_part(token, cues: Cues) -> bool:
 
 def name_forward(doc: Doc, start: int, cues: Cues, min_tokens: int = 2) -> int | None:
     """End of a personal name starting at ``start`` (honorifics skipped by caller)."""
-    stops, i, parts = cues.stops, start, 0
+    stops, i, parts = cues.person_stops, start, 0
     while i < len(doc) and parts < 4:
         token = doc[i]
         if is_name_token(token, stops):
@@ -173,9 +240,13 @@ def org_run_forward(doc: Doc, start: int, cues: Cues, limit: int = 5) -> int:
             continue
         if not is_org_part(token, cues) or is_title(token, cues):
             break
-        if cues.lang == "de" and i > start and _common_word(token, cues):
-            if not is_org_head(token, cues):
-                break
+        if (
+            cues.lang == "de"
+            and i > start
+            and _common_word(token, cues)
+            and not is_org_head(token, cues)
+        ):
+            break
         i += 1
     return i
 
@@ -203,13 +274,36 @@ def org_run_backward(
             break
         i -= 1
     while i < end and (
-        doc[i].text == "&"
-        or strict
-        and (cues.lang == "de" or sentence_initial(doc, i))
-        and _common_word(doc[i], cues)
+        doc[i].text == "&" or (strict and _leading_common(doc, i, cues))
     ):
         i += 1
     return i
+
+
+_ARTICLES = frozenset(
+    {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines",
+     "einem", "einen", "unsere", "seine", "ihre", "diese", "dieser"}
+)  # fmt: skip
+
+
+def _leading_common(doc: Doc, i: int, cues: Cues) -> bool:
+    """A common word that cannot start the name: ``die Sparte Logistik``,
+    ``Solenne to Acquire Verdant`` (a verb in a title-case headline)."""
+    token = doc[i]
+    if cues.lang == "de":
+        return i > 0 and doc[i - 1].lower_ in _ARTICLES and _common_word(token, cues)
+    return (sentence_initial(doc, i) and _common_word(token, cues)) or (
+        token.lower_ in english_verbs()
+    )
+
+
+@cache
+def english_verbs() -> frozenset[str]:
+    """Lemmas with an -ing form in the English lookup table (verbs)."""
+    return frozenset(
+        lemma for lemma, forms in forms_by_lemma("en").items()
+        if any(f.endswith("ing") for f in forms)
+    )  # fmt: skip
 
 
 # --- ORG finders ------------------------------------------------------------------
@@ -217,47 +311,66 @@ def org_run_backward(
 
 def org_finders(cues: Cues) -> list[Callable[[Doc], Found]]:
     def descriptor_names(doc: Doc) -> Found:
-        for i in range(len(doc) - 1):
-            if is_descriptor(doc[i], cues):
-                end = org_run_forward(doc, i + 1, cues)
-                if end > i + 1 and not _only_person(doc, i + 1, end, cues):
-                    yield i + 1, end, "descriptor"
+        for i in positions(doc, cues, DESCRIPTOR):
+            end = org_run_forward(doc, i + 1, cues)
+            if end > i + 1 and not _only_person(doc, i + 1, end, cues):
+                yield i + 1, end, "descriptor"
 
     def head_names(doc: Doc) -> Found:
-        for i in range(1, len(doc)):
-            if is_org_head(doc[i], cues):
+        for i in positions(doc, cues, LEAD | ORG_HEAD):
+            if doc[i].text in LEADING_HEADS:  # "Grupo Caudal", "Banca Adriatica"
+                end = org_run_forward(doc, i + 1, cues, limit=3)
+                if end > i + 1:
+                    yield i, end, "org_head"
+            if i and is_org_head(doc[i], cues):
                 start = org_run_backward(doc, i, cues, limit=3, strict=True)
                 if start < i:
                     yield start, i + 1, "org_head"
 
     def role_cues(doc: Doc) -> Found:
-        for i, token in enumerate(doc):
+        for i in positions(doc, cues, ORG_PREP | TITLE | SHARES):
+            token = doc[i]
             lowered = token.lower_
-            if lowered in cues.org_prepositions and _title_before(doc, i, cues):
-                j = i + 1
-                if j < len(doc) and doc[j].lower_ in cues.stops:
-                    j += 1
-                if j < len(doc) and is_descriptor(doc[j], cues):
-                    continue  # the descriptor rule takes it
-                end = org_run_forward(doc, j, cues)
-                if end > j and not _only_person(doc, j, end, cues):
-                    yield j, end, "role_cue"
-            elif cues.lang == "en" and is_title(token, cues) and i:
+            if lowered in cues.org_prepositions:
+                if _title_before(doc, i, cues):
+                    yield from _org_after_preposition(doc, i, cues)
+            elif (
+                cues.lang == "en"
+                and i
+                and is_title(token, cues)
+                and (token.text.islower() or token.text.isupper())
+            ):
                 start = org_run_backward(doc, i, cues)
                 if start < i and not doc[i - 1].text.endswith(_APOSTROPHES):
                     yield start, i, "before_title"
-            elif lowered in ("shares", "stock") and cues.lang == "en" and i:
+            elif cues.lang == "en" and token.text in ("shares", "stock") and i:
                 before = i - 1 if doc[i - 1].lower_ in ("'s", "’s") else i
                 start = org_run_backward(doc, before, cues)
                 if start < before:
                     yield start, before, "shares"
-            elif lowered in ("aktie", "aktien") and cues.lang == "de":
-                if i + 2 < len(doc) and doc[i + 1].lower_ in ("von", "der", "des"):
-                    end = org_run_forward(doc, i + 2, cues)
-                    if end > i + 2:
-                        yield i + 2, end, "shares"
+            elif (
+                cues.lang == "de"
+                and lowered in ("aktie", "aktien")
+                and i + 2 < len(doc)
+                and doc[i + 1].lower_ in ("von", "der", "des")
+            ):
+                end = org_run_forward(doc, i + 2, cues)
+                if end > i + 2:
+                    yield i + 2, end, "shares"
 
     return [descriptor_names, head_names, role_cues]
+
+
+def _org_after_preposition(doc: Doc, i: int, cues: Cues) -> Found:
+    """``Analysten von X``, ``Strategin bei der X``, ``analysts at X``."""
+    j = i + 1
+    if j < len(doc) and doc[j].lower_ in cues.stops:
+        j += 1
+    if j < len(doc) and is_descriptor(doc[j], cues):
+        return  # the descriptor rule takes it
+    end = org_run_forward(doc, j, cues)
+    if end > j and not _only_person(doc, j, end, cues):
+        yield j, end, "role_cue"
 
 
 def _title_before(doc: Doc, i: int, cues: Cues) -> bool:
@@ -298,8 +411,7 @@ def org_short_mentions(cues: Cues) -> Callable[[Doc, list[Span]], Found]:
                 before = doc[start - 1] if start else None
                 if before is not None and (
                     before.text in cues.first_names
-                    or is_title(before, cues)
-                    and end - start == 1
+                    or (is_title(before, cues) and end - start == 1)
                 ):
                     continue  # "Bernd Pfalzgraf", "Geschäftsführer Pfalzgraf": a person
                 yield start, end, "short_mention"
@@ -309,11 +421,11 @@ def org_short_mentions(cues: Cues) -> Callable[[Doc, list[Span]], Found]:
 
 def occurrences(doc: Doc, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     """Token (start, end) of every exact occurrence of the word sequence."""
+    texts, orths = doc_words(doc)
     n = len(words)
-    for i in range(len(doc) - n + 1):
-        if doc[i].text == words[0] and all(
-            doc[i + k].text == words[k] for k in range(1, n)
-        ):
+    first = get_string_id(words[0])
+    for i in numpy.flatnonzero(orths == first).tolist():
+        if i + n <= len(texts) and tuple(texts[i : i + n]) == words:
             yield i, i + n
 
 
@@ -323,26 +435,41 @@ def occurrences(doc: Doc, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
 def person_finders(cues: Cues) -> list[Callable[[Doc], Found]]:
     def speech_and_appointment(doc: Doc) -> Found:
         orgs = _org_tokens(doc)
-        for i, token in enumerate(doc):
+        for i in positions(doc, cues, SPEECH | APPOINT):
+            token = doc[i]
             lowered = token.lower_
             if lowered in cues.speech_verbs or lowered in cues.appoint_words:
-                start = skip_honorifics(doc, i + 1)
+                start = i + 1
+                if start < len(doc) and doc[start].text in (":", ","):
+                    start += 1
+                start = skip_honorifics(doc, start)
                 end = name_forward(doc, start, cues) if start < len(doc) else None
                 if end and not orgs & set(range(start, end)):
                     yield start, end, "cue_after"
             if lowered in cues.speech_verbs and i >= 2:
                 start = i
-                while start > 0 and i - start < 3 and is_name_token(doc[start - 1], cues.stops):
+                while (
+                    start > 0
+                    and i - start < 3
+                    and is_name_token(doc[start - 1], cues.person_stops)
+                ):
                     start -= 1
-                if i - start >= 2 and not orgs & set(range(start, i)):
-                    if not any(is_org_head(t, cues) for t in doc[start:i]):
-                        yield start, i, "cue_before"
+                if (
+                    i - start >= 2
+                    and not orgs & set(range(start, i))
+                    and not any(is_org_head(t, cues) for t in doc[start:i])
+                ):
+                    yield start, i, "cue_before"
 
     def signature(doc: Doc) -> Found:
         n = len(doc)
         while n and (doc[n - 1].is_space or doc[n - 1].is_punct):
             n -= 1
-        if n >= 3 and doc[n - 2].text == "," and is_name_token(doc[n - 1], cues.stops):
+        if (
+            n >= 3
+            and doc[n - 2].text == ","
+            and is_name_token(doc[n - 1], cues.person_stops)
+        ):
             window = {t.lower_ for t in doc[max(0, n - 6) : n - 2]}
             if window & cues.greetings:
                 yield n - 1, n, "signature"
@@ -354,7 +481,10 @@ def _org_tokens(doc: Doc) -> set[int]:
     if "sc" not in doc.spans:
         return set()
     return {
-        i for span in doc.spans["sc"] if span.label_ == "ORG" for i in range(span.start, span.end)
+        i
+        for span in doc.spans["sc"]
+        if span.label_ == "ORG"
+        for i in range(span.start, span.end)
     }
 
 
