@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotations.nlp.evaluation import PRF, choice_scores, micro, span_scores
-from annotations.nlp.registry import get_pipeline_spec
+from annotations.nlp.registry import get_pipeline_spec, pipeline_names
 from annotations.nlp.suggest import predict
 from bench._setup import machine
 from bench.eval_corpus import LANGUAGES, SPAN_LABELS, EvalText, load
@@ -35,6 +35,7 @@ TARGETS = {  # label: (recall, precision) on the test split, issue 14
     "LOADED": (0.6, 0.5),
     "CLICKBAIT": (0.7, None),
 }
+PIPELINES = {"de": ["fin-de"], "en": ["fin-en", "fin-en-sm"]}
 BABE_DIR = Path(os.environ.get("BABE_DIR", "/work/shared/datasets/babe_raw"))
 
 
@@ -42,9 +43,9 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def run(lang: str, texts: list[EvalText]):
-    """Predictions of fin-<lang> for the texts, and the seconds they took."""
-    spec = get_pipeline_spec(f"fin-{lang}")
+def run(pipeline: str, texts: list[EvalText]):
+    """Predictions of ``pipeline`` for the texts, and the seconds they took."""
+    spec = get_pipeline_spec(pipeline)
     predict(spec, ["Warm-up."])
     started = time.perf_counter()
     predictions = predict(spec, [t.text for t in texts])
@@ -55,7 +56,7 @@ def run(lang: str, texts: list[EvalText]):
         if p.skipped
     ]
     if failed:
-        raise RuntimeError(f"fin-{lang} skipped texts: {failed[:3]}")
+        raise RuntimeError(f"{pipeline} skipped texts: {failed[:3]}")
     return predictions, seconds
 
 
@@ -159,16 +160,25 @@ def main() -> None:
         "only. Exact = same start, end and label; overlap = SemEval-2020 Task 11 "
         "style credit.\n"
     )
+    available = pipeline_names()
     for lang in LANGUAGES:
         texts = load(lang, args.split)
-        predictions, seconds = run(lang, texts)
-        print(f"### fin-{lang}: {len(texts)} {args.split} texts ({seconds:.2f} s)\n")
-        print("\n".join(span_table(texts, predictions)))
-        print()
-        print("\n".join(document_table(texts, predictions)))
-        print()
-        if args.errors:
-            print_errors(texts, predictions, set(args.labels.split(",")))
+        for pipeline in [p for p in PIPELINES[lang] if p in available]:
+            predictions, seconds = run(pipeline, texts)
+            print(
+                f"### {pipeline}: {len(texts)} {args.split} texts ({seconds:.2f} s)\n"
+            )
+            print("\n".join(span_table(texts, predictions)))
+            print()
+            print("\n".join(document_table(texts, predictions)))
+            print()
+            if args.errors:
+                print_errors(texts, predictions, set(args.labels.split(",")))
+    if "fin-en-sm" not in available:
+        print(
+            "fin-en-sm (rules + en_core_web_sm) not measured: the optional model "
+            "is not installed (make models).\n"
+        )
     from bench.babe_recall import babe_section
 
     print(babe_section(BABE_DIR))

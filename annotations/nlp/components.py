@@ -406,3 +406,46 @@ def make_label_map(
     nlp: Language, name: str, mapping: dict[str, str | None], spans_key: str
 ) -> LabelMap:
     return LabelMap(name, mapping, spans_key)
+
+
+class ModelEntities:
+    """Add a statistical pipeline's entities (``doc.ents``) to the rule spans.
+
+    Mapped labels only; an entity that overlaps a rule span of the same label is
+    dropped (the rules' boundaries win), the rest join with a lower score.
+    """
+
+    score = 0.6
+
+    def __init__(self, mapping: Mapping[str, str], spans_key: str) -> None:
+        self.mapping = dict(mapping)
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        ruled = [(s.start, s.end, s.label_) for s in doc.spans.get(self.spans_key, [])]
+        added: list[Span] = []
+        for ent in doc.ents:
+            label = self.mapping.get(ent.label_)
+            if not label:
+                continue
+            if any(
+                lab == label and s < ent.end and ent.start < e for s, e, lab in ruled
+            ):
+                continue
+            added.append(
+                Span(
+                    doc, ent.start, ent.end, label=label, span_id=f"model:{ent.label_}"
+                )
+            )
+            ruled.append((ent.start, ent.end, label))
+        add_spans(doc, self.spans_key, added, [self.score] * len(added))
+        return doc
+
+
+@Language.factory(
+    "newsroom_model_ents", default_config={"mapping": {}, "spans_key": SPANS_KEY}
+)
+def make_model_entities(
+    nlp: Language, name: str, mapping: dict[str, str], spans_key: str
+) -> ModelEntities:
+    return ModelEntities(mapping, spans_key)
