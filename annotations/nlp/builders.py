@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from . import structure
 from .clickbait import find_clickbait
 from .doccache import doc_text
-from .lexdata import compound_parts, lemma_of, word_family
+from .lexdata import compound_parts, known_words, lemma_of, word_family
 from .patterns import (
     LEGAL_FORMS,
     RESOURCES_DIR,
@@ -210,8 +210,14 @@ def _compound_test(lang: str, lemmas: set[str]) -> Callable[[str], bool]:
             return any(known(p) or p in stems for p in parts)
         if lang != "de":
             return False
+        if any(known(head) or known(mod) for mod, head in compound_parts(lang, word)):
+            return True
+        # a loaded stem before a known word: "Abzock|masche", "Zocker|bude"
+        vocabulary = known_words(lang)
         return any(
-            known(head) or known(mod) for mod, head in compound_parts(lang, word)
+            (word[:cut] in lemmas or word[:cut] in stems)
+            and (word[cut:] in vocabulary or lemma_of(lang, word[cut:]) in vocabulary)
+            for cut in range(5, len(word) - 2)
         )
 
     return test

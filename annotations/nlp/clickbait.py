@@ -212,26 +212,42 @@ def _any_cue(lang: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.I | re.M)
 
 
+def _worth_scoring(sentence: str, lang: str, words: Words) -> bool:
+    """A cheap look for anything that could make the sentence clickbait."""
+    first = (
+        sentence.split(maxsplit=1)[0].strip(",:").lower() if sentence.strip() else ""
+    )
+    return bool(
+        _any_cue(lang).search(sentence)
+        or "?" in sentence
+        or first in words.audience
+        or words.clause_break.search(sentence)
+        or _imperative(sentence, lang)
+    )
+
+
 def _score(clause: str, lang: str, words: Words) -> float:
     lowered = clause.lower()
     first = lowered.split()[0].strip(",:") if clause.split() else ""
     cues = 0.0
-    address = bool(words.address.search(clause)) or bool(
-        words.generic_who.search(clause)
-    )
-    if first in words.audience and _VOCATIVE.match(clause):
-        address = True
-    cues += address
-    imperative = _imperative(clause, lang)
-    short = len(clause.split()) <= 6 and ":" not in clause
-    cues += imperative + (imperative and short)
+    address = bool(words.address.search(clause) or words.generic_who.search(clause))
+    vocative = _VOCATIVE.match(clause) if first in words.audience else None
+    cues += address or vocative is not None
+    # the imperative may follow a vocative ("Investors, read …") or a clause
+    # break ("…, so order today")
+    tails = [clause[vocative.end() :].strip()] if vocative else []
+    tails += [clause[b.end() :] for b in words.clause_break.finditer(clause)]
+    imperative_at = next((t for t in [clause, *tails] if _imperative(t, lang)), None)
+    if imperative_at is not None:
+        short = len(imperative_at.split()) <= 6 and ":" not in imperative_at
+        cues += 1 + short
     cues += bool(words.urgency.search(clause))
     cues += bool(words.deadline.search(clause))
     teaser = words.teaser.search(clause)
     cues += bool(teaser) + bool(teaser and teaser.group().lower().startswith("here"))
     cues += bool(words.advert.search(clause))
     cues += bool(words.listicle.search(clause))
-    cues += bool(words.demonstrative.search(clause)) and address
+    cues += bool(words.demonstrative.search(clause)) and (address or bool(vocative))
     if clause.rstrip().endswith("?") and words.invest.search(clause):
         cues += 2
     if len(clause.split()) <= 3 and clause.rstrip().endswith("!!"):
@@ -246,14 +262,9 @@ def find_clickbait(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
     words = WORDS[lang]
     for start, end in sentences(text):
         sentence = text[start:end]
-        if (
-            not (
-                _any_cue(lang).search(sentence)
-                or "?" in sentence
-                or _imperative(sentence, lang)
-            )
-            or _score(sentence, lang, words) < 2
-        ):
+        if not _worth_scoring(sentence, lang, words):
+            continue
+        if _score(sentence, lang, words) < 2:
             continue
         head, colon, _ = sentence.partition(": ")
         if colon and _score(head, lang, words) >= 2:

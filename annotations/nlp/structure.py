@@ -231,8 +231,11 @@ def skip_honorifics(doc: Doc, i: int) -> int:
 def org_run_forward(doc: Doc, start: int, cues: Cues, limit: int = 5) -> int:
     """End of a capitalised organisation name starting at ``start`` (or start)."""
     i = start
+    legal = False
     while i < len(doc) and i - start < limit:
         token = doc[i]
+        if legal and token.text not in cues.legal_forms and token.text != "&":
+            break  # a legal form ends the name ("GmbH & Co. KG" goes on)
         if token.lower_ in _CONNECTORS and i > start and i + 1 < len(doc):
             if not is_org_part(doc[i + 1], cues):
                 break
@@ -240,13 +243,7 @@ def org_run_forward(doc: Doc, start: int, cues: Cues, limit: int = 5) -> int:
             continue
         if not is_org_part(token, cues) or is_title(token, cues):
             break
-        if (
-            cues.lang == "de"
-            and i > start
-            and _common_word(token, cues)
-            and not is_org_head(token, cues)
-        ):
-            break
+        legal = token.text in cues.legal_forms
         i += 1
     return i
 
