@@ -17,7 +17,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from . import structure
+from . import persons, structure
 from .clickbait import find_clickbait
 from .doccache import doc_text
 from .lexdata import compound_parts, known_words, lemma_of, word_family
@@ -122,8 +122,8 @@ def person_rules(lang: str) -> LabelRules:
     def around_title(doc, start: int, end: int) -> tuple[int, int] | None:
         # title before the name: "CEO Tim Cook", "Autor: Jana Roth", "Dr. Jana Roth"
         i = end + 1 if end < len(doc) and doc[end].text in (",", ":") else end
-        i = structure.skip_honorifics(doc, i)
-        name_end = structure.name_forward(doc, i, lang_cues) if i < len(doc) else None
+        i = persons.skip_honorifics(doc, i)
+        name_end = persons.name_forward(doc, i, lang_cues) if i < len(doc) else None
         if name_end is not None:
             return i, name_end
         # name before the title: "Tim Cook, CEO of Apple", "Jane Doe, currently CFO"
@@ -144,7 +144,7 @@ def person_rules(lang: str) -> LabelRules:
         return None
 
     def first_name(doc, start: int, end: int) -> tuple[int, int] | None:
-        name_end = structure.name_forward(doc, start, lang_cues)
+        name_end = persons.name_forward(doc, start, lang_cues)
         return (start, name_end) if name_end is not None else None
 
     rules.anchors.append(
@@ -165,10 +165,10 @@ def person_rules(lang: str) -> LabelRules:
             "first_name", first_name, phrases=tuple(sorted(lang_cues.first_names))
         )
     )
-    rules.finders = structure.person_finders(lang_cues)
+    rules.finders = persons.person_finders(lang_cues)
     rules.post = [
-        structure.person_coordination(lang_cues),
-        structure.surname_mentions(lang_cues),
+        persons.person_coordination(lang_cues),
+        persons.surname_mentions(lang_cues),
     ]
     return rules
 
@@ -295,12 +295,17 @@ RULE_BUILDERS: dict[str, Callable[[str], LabelRules]] = {
 
 
 def polarity_rules(lang: str) -> list[LabelRules]:
-    """Positive and negative sentiment evidence (weights from the files)."""
-    return [
-        lexicon_rules(
-            "POSITIVE", _read(lang, "polarity_positive.txt"), 1.0, exact=False
-        ),
-        lexicon_rules(
-            "NEGATIVE", _read(lang, "polarity_negative.txt"), 1.0, exact=False
-        ),
-    ]
+    """Positive and negative sentiment evidence (weights from the files), each
+    word with its whole family (``steigen`` → ``stieg``, ``gestiegen``)."""
+    rules = []
+    for label, filename in (
+        ("POSITIVE", "polarity_positive.txt"),
+        ("NEGATIVE", "polarity_negative.txt"),
+    ):
+        lexicon = _read(lang, filename)
+        for word, weight in list(lexicon.phrases.items()):
+            if " " not in word and "-" not in word:
+                for form in word_family(lang, [word]):
+                    lexicon.phrases.setdefault(form, weight)
+        rules.append(lexicon_rules(label, lexicon, 1.0, exact=False))
+    return rules

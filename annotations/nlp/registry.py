@@ -18,7 +18,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the newsroom_* factories)
+from . import components, model_components  # noqa: F401  (newsroom_* factories)
 from .components import extra_rules
 from .errors import PipelineError
 from .patterns import LANGUAGES, RESOURCES_DIR, RULE_LABELS
@@ -30,7 +30,9 @@ _HASHED_MODULES = (
     "clickbait.py",
     "components.py",
     "lexdata.py",
+    "model_components.py",
     "patterns.py",
+    "persons.py",
     "scoring.py",
     "structure.py",
     "terms.py",

@@ -1,4 +1,4 @@
-"""Organisations and persons from structure and context, not only from lists.
+"""Organisations from structure and context, not only from lists.
 
 Token-level finders (``doc`` → ``(start, end, rule)`` token spans) and
 post-steps (``doc, spans found`` → more spans) used by ``patterns.org_rules``
@@ -9,13 +9,10 @@ and ``patterns.person_rules``:
 * a name ending in an organisation head word: ``Grauwald Pharma``,
   ``First Prairie Bank``, ``Hellmann Fördertechnik``;
 * role cues: ``Analysten von X``, ``strategist … at X``, ``X CEO Jane Doe``,
-  ``X shares``, ``Aktie der X``; speech verbs (``sagte``, ``said``), appointment
-  verbs, coordination (``… and Jane Doe``) and signatures for persons;
-* later short mentions of an organisation (``Solvia`` after ``Solvia Bank``) and
-  of a person's surname.
+  ``X shares``, ``Aktie der X``;
+* later short mentions of an organisation (``Solvia`` after ``Solvia Bank``).
 
-Boundaries: a German genitive or a common noun after a name ends it
-(``Müllers Aussage``, ``Siemens' Chef``); honorifics (``Dr.``) stay outside.
+Persons are in ``persons.py``; both share the token tests and the per-word flags.
 """
 
 from __future__ import annotations
@@ -33,8 +30,7 @@ from .lexdata import forms_by_lemma, is_known_noun, known_words
 
 Found = Iterator[tuple[int, int, str]]
 _NAME_CHARS = frozenset("-'’.")
-_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "zu", "di", "da", "le"})
-_HONORIFICS = frozenset(
+HONORIFICS = frozenset(
     {"dr.", "prof.", "dr.-ing.", "mr.", "mrs.", "ms.", "sir", "lady"}
 )
 _CONNECTORS = frozenset({"&", "of", "de", "del", "la"})
@@ -75,7 +71,7 @@ def is_name_token(token, stops: frozenset[str]) -> bool:
         and any(c.islower() for c in text)
         and all(c.isalpha() or c in _NAME_CHARS for c in text)
         and token.lower_ not in stops
-        and token.lower_ not in _HONORIFICS
+        and token.lower_ not in HONORIFICS
     )
 
 
@@ -186,46 +182,6 @@ def is_org_part(token, cues: Cues) -> bool:
         and token.lower_ not in cues.stops
         and not text.endswith(_APOSTROPHES)
     ) or text in cues.legal_forms
-
-
-# --- names ---------------------------------------------------------------------
-
-
-def name_forward(doc: Doc, start: int, cues: Cues, min_tokens: int = 2) -> int | None:
-    """End of a personal name starting at ``start`` (honorifics skipped by caller)."""
-    stops, i, parts = cues.person_stops, start, 0
-    while i < len(doc) and parts < 4:
-        token = doc[i]
-        if is_name_token(token, stops):
-            if parts >= 2 and cues.lang == "de" and is_known_noun("de", token.text):
-                break  # "Ilka Brenner Aussage": a common noun ends the name
-            parts += 1
-            i += 1
-            if cues.lang == "de" and token.text.endswith(("s", "'")) and parts >= 2:
-                nxt = doc[i] if i < len(doc) else None
-                if nxt is not None and is_known_noun("de", nxt.text):
-                    break  # genitive: "Ilka Brenners Aussage"
-        elif token.text == "-" and not doc[i - 1].whitespace_ and i + 1 < len(doc):
-            i += 1
-            if doc[i].text.isalpha() and doc[i].text.islower():
-                i += 1  # "Eun-ji"
-        elif token.lower_ in _PARTICLES and parts and i + 1 < len(doc):
-            if not is_name_token(doc[i + 1], stops):
-                break
-            i += 1
-        elif len(token.text) == 2 and token.text[1] == "." and token.text[0].isupper():
-            i += 1  # middle initial
-        else:
-            break
-    while i > start and not is_name_token(doc[i - 1], stops):
-        i -= 1
-    return i if parts >= min_tokens else None
-
-
-def skip_honorifics(doc: Doc, i: int) -> int:
-    while i < len(doc) and doc[i].lower_ in _HONORIFICS:
-        i += 1
-    return i
 
 
 def org_run_forward(doc: Doc, start: int, cues: Cues, limit: int = 5) -> int:
@@ -424,99 +380,3 @@ def occurrences(doc: Doc, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     for i in numpy.flatnonzero(orths == first).tolist():
         if i + n <= len(texts) and tuple(texts[i : i + n]) == words:
             yield i, i + n
-
-
-# --- PERSON finders ---------------------------------------------------------------
-
-
-def person_finders(cues: Cues) -> list[Callable[[Doc], Found]]:
-    def speech_and_appointment(doc: Doc) -> Found:
-        orgs = _org_tokens(doc)
-        for i in positions(doc, cues, SPEECH | APPOINT):
-            token = doc[i]
-            lowered = token.lower_
-            if lowered in cues.speech_verbs or lowered in cues.appoint_words:
-                start = i + 1
-                if start < len(doc) and doc[start].text in (":", ","):
-                    start += 1
-                start = skip_honorifics(doc, start)
-                end = name_forward(doc, start, cues) if start < len(doc) else None
-                if end and not orgs & set(range(start, end)):
-                    yield start, end, "cue_after"
-            if lowered in cues.speech_verbs and i >= 2:
-                start = i
-                while (
-                    start > 0
-                    and i - start < 3
-                    and is_name_token(doc[start - 1], cues.person_stops)
-                ):
-                    start -= 1
-                if (
-                    i - start >= 2
-                    and not orgs & set(range(start, i))
-                    and not any(is_org_head(t, cues) for t in doc[start:i])
-                ):
-                    yield start, i, "cue_before"
-
-    def signature(doc: Doc) -> Found:
-        n = len(doc)
-        while n and (doc[n - 1].is_space or doc[n - 1].is_punct):
-            n -= 1
-        if (
-            n >= 3
-            and doc[n - 2].text == ","
-            and is_name_token(doc[n - 1], cues.person_stops)
-        ):
-            window = {t.lower_ for t in doc[max(0, n - 6) : n - 2]}
-            if window & cues.greetings:
-                yield n - 1, n, "signature"
-
-    return [speech_and_appointment, signature]
-
-
-def _org_tokens(doc: Doc) -> set[int]:
-    if "sc" not in doc.spans:
-        return set()
-    return {
-        i
-        for span in doc.spans["sc"]
-        if span.label_ == "ORG"
-        for i in range(span.start, span.end)
-    }
-
-
-def person_coordination(cues: Cues) -> Callable[[Doc, list[Span]], Found]:
-    """``Anika Sorensen and Tomasz Wróbel``: a name joined to a found person."""
-
-    def post(doc: Doc, found: list[Span]) -> Found:
-        for span in found:
-            j = span.end
-            if j + 2 < len(doc) and doc[j].lower_ in ("and", "und", "&", "sowie"):
-                end = name_forward(doc, j + 1, cues)
-                if end:
-                    yield j + 1, end, "coordination"
-
-    return post
-
-
-def surname_mentions(cues: Cues) -> Callable[[Doc, list[Span]], Found]:
-    """Mentions of the surname (everything after the first name) of a full name."""
-
-    def post(doc: Doc, found: list[Span]) -> Found:
-        surnames = set()
-        for span in found:
-            if len(span) < 2:
-                continue
-            start = span.end - 1  # "Montgomery-Reyes" split by the tokenizer
-            while (
-                start - 2 > span.start
-                and doc[start - 1].text == "-"
-                and not doc[start - 2].whitespace_
-            ):
-                start -= 2
-            surnames.add(tuple(t.text for t in doc[start : span.end]))
-        for words in surnames:
-            for start, end in occurrences(doc, words):
-                yield start, end, "surname"
-
-    return post

@@ -4,9 +4,9 @@ import pytest
 import spacy
 
 from annotations.nlp.clickbait import sentences
-from annotations.nlp.components import ModelEntities
 from annotations.nlp.errors import PipelineError
 from annotations.nlp.lexdata import compound_parts, lemma_of, word_family
+from annotations.nlp.model_components import ModelEntities
 from annotations.nlp.registry import get_pipeline_spec, pipeline_names
 
 
