@@ -200,27 +200,44 @@ def _imperative(clause: str, lang: str) -> bool:
     return first in _verbs("en") and first not in ("is", "are", "was", "be", "have")
 
 
-@cache
-def _any_cue(lang: str) -> re.Pattern[str]:
-    """One pattern matching wherever any cue could (a cheap first filter)."""
-    words = WORDS[lang]
-    parts = [
-        p.pattern
-        for p in (words.address, words.urgency, words.deadline, words.teaser,
-                  words.advert, words.listicle, words.generic_who)
-    ]  # fmt: skip
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.I | re.M)
+_WORD = re.compile(r"[\w'’]+")
+# Words without which no cue can fire (a cheap look before the regexes run).
+_CUE_WORDS = {
+    "de": frozenset({
+        "sie", "ihnen", "ihr", "ihre", "ihren", "ihrem", "ihrer", "ihres", "du", "dich",
+        "dir", "dein", "deine", "deinen", "euch", "wer", "jetzt", "sofort", "schnell",
+        "achtung", "aufgepasst", "vorsicht", "verpassen", "chance", "bevor", "solange",
+        "ehe", "spät", "erfahren", "lesen", "klicken", "sehen", "verrät", "verraten",
+        "geheimnis", "glauben", "müssen", "unser", "unsere", "unseren", "unserem",
+        "unserer", "unseres", "zwei", "drei", "vier", "fünf", "sieben", "zehn",
+    }),
+    "en": frozenset({
+        "you", "your", "yours", "you'll", "you're", "you've", "you’ll", "you’re", "now",
+        "today", "fast", "quick", "quickly", "hurry", "listen", "heads", "attention",
+        "warning", "late", "limited", "guess", "believe", "reveal", "reveals",
+        "revealed", "revealing", "secret", "click", "happens", "report", "experts",
+        "analysts", "newsletter", "picks", "premium", "whoever", "anyone", "two",
+        "three", "four", "five", "seven", "ten",
+    }),
+}  # fmt: skip
+# ...or one of these as the first word, or a clause break (", so …")
+_FIRST_WORDS = {
+    "de": frozenset({"so", "warum", "deshalb", "das", "was", "dieses", "diese"}),
+    "en": frozenset({"this", "these", "here's", "here’s", "here", "find"}),
+}
 
 
 def _worth_scoring(sentence: str, lang: str, words: Words) -> bool:
     """A cheap look for anything that could make the sentence clickbait."""
-    first = (
-        sentence.split(maxsplit=1)[0].strip(",:").lower() if sentence.strip() else ""
-    )
+    found = _WORD.findall(sentence.lower())
+    if not found:
+        return False
     return bool(
-        _any_cue(lang).search(sentence)
-        or "?" in sentence
-        or first in words.audience
+        "?" in sentence
+        or found[0] in words.audience
+        or found[0] in _FIRST_WORDS[lang]
+        or found[0].isdigit()
+        or not _CUE_WORDS[lang].isdisjoint(found)
         or words.clause_break.search(sentence)
         or _imperative(sentence, lang)
     )

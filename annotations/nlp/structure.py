@@ -140,19 +140,20 @@ def _flags_of(word: str, cues: Cues) -> int:
 
 def positions(doc: Doc, cues: Cues, mask: int) -> list[int]:
     """Token indices whose word has any of the ``mask`` flags."""
-    words, orths = doc_words(doc)
+    _words, orths = doc_words(doc)
     key = f"_newsroom_flags_{cues.lang}"
     flags = doc.user_data.get(key)
     if flags is None:
-        flags = numpy.zeros(len(words), dtype=numpy.int32)
-        for orth in set(orths.tolist()):
-            cached = _FLAGS_CACHE.get((cues.lang, orth))
-            if cached is None:
-                cached = _flags_of(doc.vocab.strings[orth], cues)
+        lang, strings = cues.lang, doc.vocab.strings
+        values = []
+        for orth in orths.tolist():
+            value = _FLAGS_CACHE.get((lang, orth))
+            if value is None:
+                value = _flags_of(strings[orth], cues)
                 if len(_FLAGS_CACHE) < 200_000:
-                    _FLAGS_CACHE[(cues.lang, orth)] = cached
-            if cached:
-                flags[orths == orth] = cached
+                    _FLAGS_CACHE[(lang, orth)] = value
+            values.append(value)
+        flags = numpy.array(values, dtype=numpy.int32)
         doc.user_data[key] = flags
     return numpy.flatnonzero(flags & mask).tolist()
 
@@ -327,7 +328,9 @@ def _org_after_preposition(doc: Doc, i: int, cues: Cues) -> Found:
 
 
 def _title_before(doc: Doc, i: int, cues: Cues) -> bool:
-    return any(is_title(doc[j], cues) for j in range(max(0, i - 4), i))
+    """A title among the four tokens before ``i`` (from the per-word flags)."""
+    flags = doc.user_data[f"_newsroom_flags_{cues.lang}"]
+    return bool((flags[max(0, i - 4) : i] & TITLE).any())
 
 
 def _only_person(doc: Doc, start: int, end: int, cues: Cues) -> bool:
