@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotations.nlp.patterns import RULE_LABELS
+
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 SOURCE_DIR = EVAL_DIR / "source"
 DATA_DIR = EVAL_DIR / "data"
@@ -30,18 +32,7 @@ LANGUAGES = ("de", "en")
 SPLITS = ("dev", "test")
 SPLIT_SEED = "newsroom-eval-2026"
 KINDS = ("wire", "tabloid", "analyst", "press", "forum")
-SPAN_LABELS = (
-    "ORG",
-    "PERSON",
-    "INSTRUMENT",
-    "MONEY",
-    "PERCENT",
-    "ANALYST_VIEW",
-    "LOADED",
-    "EXAGGERATION",
-    "SPECULATION",
-    "CLICKBAIT",
-)
+SPAN_LABELS = RULE_LABELS  # the span labels of the default scheme
 QUESTIONS = {
     "sentiment": ("very_negative", "negative", "neutral", "positive", "very_positive"),
     "bias": ("non_biased", "biased"),
