@@ -22,6 +22,7 @@ EXPORT_MODES = (
     ("job", _("Prepare as a background job")),
 )
 RELEASE_NOTE_MAX = 2000
+GUIDELINE_VERSION_MAX = 2**31 - 1  # the column's range: no overflow in the query
 
 
 class ExportForm(forms.Form):
@@ -31,7 +32,10 @@ class ExportForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"))
     status = forms.MultipleChoiceField(label=_("Status"), required=False)
     guideline_version = forms.IntegerField(
-        label=_("Guideline version at most"), required=False, min_value=1
+        label=_("Guideline version at most"),
+        required=False,
+        min_value=1,
+        max_value=GUIDELINE_VERSION_MAX,
     )
     labels = forms.MultipleChoiceField(label=_("Span labels"), required=False)
     updated_since = forms.DateTimeField(label=_("Changed since"), required=False)

@@ -117,6 +117,11 @@ def test_download_streams_the_same_bytes_as_the_api(
         ("format=jsonl&source=gold&labels=NOPE", "labels", "Select a valid choice"),
         ("format=jsonl&source=gold&status=submitted", "status", "Unknown status"),
         ("format=jsonl&source=gold&guideline_version=0", "guideline_version", "1"),
+        (
+            "format=jsonl&source=gold&guideline_version=99999999999999999999",
+            "guideline_version",
+            "2147483647",
+        ),
         ("format=jsonl&source=gold&updated_since=yesterday", "updated_since", "valid"),
     ],
 )
