@@ -1,6 +1,14 @@
 from django.urls import path
 
-from annotations.views import account, dashboard, feedback, projects, review, workspace
+from annotations.views import (
+    account,
+    dashboard,
+    exports,
+    feedback,
+    projects,
+    review,
+    workspace,
+)
 from annotations.views import guidelines as guideline_views
 from annotations.views import history as history_views
 from annotations.views import preannotation as preannotation_views
@@ -127,6 +135,22 @@ urlpatterns = [
         name="article-history",
     ),
     path("account/token/", account.api_token, name="account-token"),
+    path("projects/<slug:slug>/exports/", exports.exports_page, name="exports"),
+    path(
+        "projects/<slug:slug>/exports/download/",
+        exports.export_download,
+        name="export-download",
+    ),
+    path(
+        "projects/<slug:slug>/exports/jobs/<uuid:job_id>/",
+        exports.export_job,
+        name="export-job",
+    ),
+    path(
+        "projects/<slug:slug>/exports/releases/",
+        exports.release_cut,
+        name="release-cut",
+    ),
     path(
         "projects/<slug:slug>/preannotation/",
         preannotation_views.preannotation_panel,

@@ -60,6 +60,7 @@ LEAF_MODULES = (
     "offsets.py",
     "consensus.py",
     "changes.py",
+    "navigation.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",
