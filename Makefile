@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BASE_STAMP := $(VENV)/.installed-base
+PROD_STAMP := $(VENV)/.installed-production
 LOCAL_STAMP := $(VENV)/.installed-local
 
-.PHONY: run test test-fast bench lint format clean models
+.PHONY: run dev soak test test-fast bench lint format clean models
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsroom needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -16,12 +17,22 @@ $(BASE_STAMP): requirements/base.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements/base.txt
 	@touch $@
 
-$(LOCAL_STAMP): requirements/base.txt requirements/production.txt requirements/local.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements/local.txt
+$(PROD_STAMP): requirements/base.txt requirements/production.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/production.txt
 	@touch $@ $(BASE_STAMP)
 
-run: $(BASE_STAMP)  ## set up and run the app with demo data (Ctrl-C stops web and worker)
-	PY=$(PY) bash scripts/run.sh
+$(LOCAL_STAMP): requirements/base.txt requirements/production.txt requirements/local.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/local.txt
+	@touch $@ $(BASE_STAMP) $(PROD_STAMP)
+
+run: $(PROD_STAMP)  ## set up and run the app with demo data: gunicorn + Celery worker, supervised (Ctrl-C stops both)
+	$(PY) scripts/run.py
+
+dev: $(PROD_STAMP)  ## like run, but Django's runserver with autoreload instead of gunicorn
+	$(PY) scripts/run.py --dev
+
+soak: $(LOCAL_STAMP)  ## working day in miniature on the supervised default; SOAK_MINUTES=10
+	$(PY) -m bench.soak --minutes $(or $(SOAK_MINUTES),10)
 
 test: $(LOCAL_STAMP)  ## the whole suite, browser tests included
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,7 +1,4 @@
-from pathlib import Path
-
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class AnnotationsConfig(AppConfig):
@@ -10,12 +7,9 @@ class AnnotationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # kombu's filesystem transport (the embedded default broker) needs its
-        # folders to exist in every process that sends or consumes.
-        if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-            for folder in settings.CELERY_BROKER_TRANSPORT_OPTIONS.values():
-                if isinstance(folder, str):
-                    Path(folder).mkdir(parents=True, exist_ok=True)
-            Path(settings.CELERY_DATA_DIR / "results").mkdir(
-                parents=True, exist_ok=True
-            )
+        # <id:pk> in our URLs: an int bounded to 64 bits (newsroom/ids.py).
+        from django.urls import register_converter
+
+        from newsroom.ids import IdConverter
+
+        register_converter(IdConverter, "id")

@@ -39,6 +39,11 @@ def can_export(role: str | None) -> bool:
     return role in REVIEW_ROLES or role == Role.ML_ENGINEER
 
 
+def can_cut_releases(role: str | None, *, ml_allowed: bool) -> bool:
+    """Admins always; ML engineers only where the project allows it."""
+    return role == Role.ADMIN or (role == Role.ML_ENGINEER and ml_allowed)
+
+
 def can_read_individual_annotations(role: str | None, *, ml_allowed: bool) -> bool:
     """Reviewers always; ML engineers only where the project allows it."""
     return role in REVIEW_ROLES or (role == Role.ML_ENGINEER and ml_allowed)

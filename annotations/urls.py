@@ -3,6 +3,7 @@ from django.urls import path
 from annotations.views import (
     account,
     dashboard,
+    exports,
     feedback,
     projects,
     review,
@@ -28,38 +29,38 @@ urlpatterns = [
         name="project-progress",
     ),
     path(
-        "projects/<slug:slug>/articles/<int:pk>/",
+        "projects/<slug:slug>/articles/<id:pk>/",
         workspace.article_annotate,
         name="article-annotate",
     ),
     path(
-        "projects/<slug:slug>/articles/<int:pk>/save/",
+        "projects/<slug:slug>/articles/<id:pk>/save/",
         workspace.article_save,
         name="article-save",
     ),
     path(
-        "projects/<slug:slug>/articles/<int:pk>/reopen/",
+        "projects/<slug:slug>/articles/<id:pk>/reopen/",
         workspace.article_reopen,
         name="article-reopen",
     ),
     path("projects/<slug:slug>/review/", review_queue.review_list, name="review-list"),
     path(
-        "projects/<slug:slug>/review/<int:pk>/",
+        "projects/<slug:slug>/review/<id:pk>/",
         review.review_article,
         name="review-article",
     ),
     path(
-        "projects/<slug:slug>/review/<int:pk>/spans/",
+        "projects/<slug:slug>/review/<id:pk>/spans/",
         review.review_span,
         name="review-span",
     ),
     path(
-        "projects/<slug:slug>/review/<int:pk>/answers/",
+        "projects/<slug:slug>/review/<id:pk>/answers/",
         review.review_answer,
         name="review-answer",
     ),
     path(
-        "projects/<slug:slug>/review/<int:pk>/finish/",
+        "projects/<slug:slug>/review/<id:pk>/finish/",
         review.review_finish,
         name="review-finish",
     ),
@@ -130,11 +131,27 @@ urlpatterns = [
         name="history-export",
     ),
     path(
-        "projects/<slug:slug>/articles/<int:pk>/history/",
+        "projects/<slug:slug>/articles/<id:pk>/history/",
         history_views.article_history,
         name="article-history",
     ),
     path("account/token/", account.api_token, name="account-token"),
+    path("projects/<slug:slug>/exports/", exports.exports_page, name="exports"),
+    path(
+        "projects/<slug:slug>/exports/download/",
+        exports.export_download,
+        name="export-download",
+    ),
+    path(
+        "projects/<slug:slug>/exports/jobs/<uuid:job_id>/",
+        exports.export_job,
+        name="export-job",
+    ),
+    path(
+        "projects/<slug:slug>/exports/releases/",
+        exports.release_cut,
+        name="release-cut",
+    ),
     path(
         "projects/<slug:slug>/preannotation/",
         preannotation_views.preannotation_panel,

@@ -1,7 +1,9 @@
 """Run every benchmark script and print their tables; BENCH_WRITE=1 also writes docs/benchmarks.md.
 
 Each ``bench/bench_*.py`` runs in its own process (its own throw-away database)
-and prints a Markdown section. Speed is measured here, never in the tests; the
+and prints a Markdown section. ``python -m bench eval learning_curve`` runs a
+subset; with BENCH_WRITE=1 a subset replaces only its own marked sections of
+docs/benchmarks.md (or appends them) and keeps the rest. Speed is measured here, never in the tests; the
 machine is noisy, so each section compares against the raw library limit
 measured in the same run.
 """
@@ -49,8 +51,41 @@ def main(argv: list[str]) -> int:
     print(report)
     if os.environ.get("BENCH_WRITE"):
         (ROOT / "docs").mkdir(exist_ok=True)
-        (ROOT / "docs" / "benchmarks.md").write_text(report)
+        target = ROOT / "docs" / "benchmarks.md"
+        if only and target.exists():
+            # a subset: replace (or append) only the sections that ran
+            dated = {s.stem: f"_Measured {now} on {machine()}._\n\n" for s in scripts}
+            text = target.read_text()
+            for script, section in zip(scripts, sections[2:], strict=True):
+                text = replace_section(text, script.stem, dated[script.stem] + section)
+            target.write_text(text)
+        else:
+            target.write_text(
+                sections[0]
+                + "\n"
+                + sections[1]
+                + "\n"
+                + "\n".join(
+                    mark(script.stem, section)
+                    for script, section in zip(scripts, sections[2:], strict=True)
+                )
+            )
     return 1 if failed else 0
+
+
+def mark(name: str, section: str) -> str:
+    """A section between markers, so a later subset run can replace it alone."""
+    return f"<!-- bench:{name} -->\n{section.rstrip()}\n<!-- /bench:{name} -->\n"
+
+
+def replace_section(text: str, name: str, section: str) -> str:
+    """``text`` with the marked section ``name`` replaced, or appended if absent."""
+    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        return head + mark(name, section).rstrip("\n") + tail
+    return text.rstrip("\n") + "\n\n" + mark(name, section)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotations.views import auth as account_views
+from annotations.views import site as site_views
+from newsroom.health import healthz
+
+handler403 = "annotations.views.site.permission_denied"
+handler404 = "annotations.views.site.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from annotations.choices import AnnotationStatus
 from annotations.models import Annotation
 from annotations.selectors.annotators import annotator_pseudonym
+from newsroom.ids import DB_INT_MAX
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole number the database can store; anything else is a 400, never a 500."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", DB_INT_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class AnnotationFilter(django_filters.FilterSet):
@@ -24,7 +37,7 @@ class AnnotationFilter(django_filters.FilterSet):
         method="filter_annotator",
         help_text="Username, or the pseudonym for callers who do not see names.",
     )
-    article = django_filters.NumberFilter(field_name="article_id")
+    article = IdFilter(field_name="article_id")
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",

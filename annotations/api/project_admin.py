@@ -94,6 +94,7 @@ class ProjectPatchSerializer(serializers.Serializer):
     overlap = serializers.IntegerField(required=False, min_value=1, max_value=10)
     allow_overlapping_spans = serializers.BooleanField(required=False)
     ml_can_see_annotations = serializers.BooleanField(required=False)
+    ml_can_cut_releases = serializers.BooleanField(required=False)
     pipeline = serializers.CharField(required=False, allow_blank=True, max_length=200)
     label_mapping = serializers.JSONField(required=False)
     scheme = serializers.JSONField(required=False)

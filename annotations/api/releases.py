@@ -8,14 +8,14 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import permissions, selectors
-from annotations.api.common import job_accepted, require_role
+from annotations.api.common import job_accepted
 from annotations.api.serializers import (
     JobAcceptedSerializer,
     ReleaseCreateSerializer,
     ReleaseSerializer,
 )
 from annotations.models import Release
+from annotations.selectors.export_access import project_get_for_release_cut
 from annotations.selectors.releases import (
     release_file_get_for_user,
     release_get_for_user,
@@ -55,7 +55,11 @@ RELEASE_EXAMPLE = {
 
 @extend_schema(tags=["releases"])
 class ProjectReleaseListCreateApi(generics.GenericAPIView):
-    """Releases of a project (GET: exporters' roles), POST cuts a new one (admins)."""
+    """Releases of a project (GET: exporters' roles), POST cuts a new one.
+
+    Admins cut releases, and ML engineers where the project allows it
+    (``ml_can_cut_releases``; ``selectors.export_access.release_cut_check``).
+    """
 
     serializer_class = ReleaseSerializer
     filter_backends = ()  # no query filters; the selector decides what is listed
@@ -96,12 +100,7 @@ class ProjectReleaseListCreateApi(generics.GenericAPIView):
         ],
     )
     def post(self, request, project_id: int):
-        project = selectors.project_get_for_user(user=request.user, pk=project_id)
-        require_role(
-            permissions.can_manage_project,
-            project,
-            "Only project admins can cut releases.",
-        )
+        project = project_get_for_release_cut(user=request.user, project_id=project_id)
         body = ReleaseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         started = releases.release_start(

@@ -25,6 +25,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "overlap",
             "allow_overlapping_spans",
             "ml_can_see_annotations",
+            "ml_can_cut_releases",
             "pipeline",
             "guideline_version",
             "scheme",

@@ -34,6 +34,10 @@ class Project(models.Model):
         default=False,
         help_text=_("ML engineers may read individual (pseudonymised) annotations."),
     )
+    ml_can_cut_releases = models.BooleanField(
+        default=False,
+        help_text=_("ML engineers may cut dataset releases (admins always may)."),
+    )
     pipeline = models.CharField(
         max_length=200,
         blank=True,

@@ -8,24 +8,23 @@ the rule that fired in ``span.id_`` (as EntityRuler does with pattern ids).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy
-from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .builders import RULE_BUILDERS, polarity_rules
+from .doccache import doc_lower, doc_lowers, doc_text, forget_texts
 from .errors import PipelineError
 from .patterns import (
     EXTENSIBLE_LABELS,
     NEGATORS,
-    RULE_BUILDERS,
     AnchorRule,
     LabelRules,
     lexicon_rules,
-    polarity_rules,
 )
 from .scoring import BIAS_WEIGHTS, bias_scores, sentiment_scores
 from .terms import parse_lines
@@ -57,50 +56,6 @@ def span_scores(doc: Doc, key: str) -> list[float]:
     return [float(s) for s in scores]
 
 
-_TEXT_KEY = "_newsroom_text"
-_LOWER_KEY = "_newsroom_lower"
-_LOWERS_KEY = "_newsroom_lowers"
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per Doc (spaCy rebuilds it from the tokens)."""
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
-
-
-def doc_lower(doc: Doc) -> str:
-    """The lower-cased text with the same offsets, computed once per Doc."""
-    lowered = doc.user_data.get(_LOWER_KEY)
-    if lowered is None:
-        lowered = doc.user_data[_LOWER_KEY] = lower_same_length(doc_text(doc))
-    return lowered
-
-
-def doc_lowers(doc: Doc) -> tuple[numpy.ndarray, set[int]]:
-    """LOWER hashes of the tokens and the set of distinct ones, once per Doc."""
-    cached = doc.user_data.get(_LOWERS_KEY)
-    if cached is None:
-        lowers = doc.to_array(LOWER)
-        cached = doc.user_data[_LOWERS_KEY] = (lowers, set(lowers.tolist()))
-    return cached
-
-
-def forget_texts(doc: Doc) -> None:
-    """Drop the per-Doc caches (they need not travel with the Doc)."""
-    for key in (_TEXT_KEY, _LOWER_KEY, _LOWERS_KEY):
-        doc.user_data.pop(key, None)
-
-
-def lower_same_length(text: str) -> str:
-    """``text.lower()``, keeping every offset (rare characters stay as they are)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
 class RuleComponent:
     """Gazetteers (exact case), lexicons (any case), token wildcards, regexes, anchors.
 
@@ -127,9 +82,9 @@ class RuleComponent:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         # match id → (label, rule name, weight, anchor or None)
         self.match_info: dict[int, tuple[str, str, float, AnchorRule | None]] = {}
-        # token rules: (compiled fullmatch regex, label, rule, weight, anchor or None)
+        # token rules: (test of the lower-cased word, label, rule, weight, anchor)
         self.token_rules: list[
-            tuple[re.Pattern[str], str, str, float, AnchorRule | None]
+            tuple[Callable[[str], object], str, str, float, AnchorRule | None]
         ] = []
         self._token_cache: dict[int, tuple[int, ...]] = {}
         for rules_of_label in self.rules:
@@ -138,8 +93,10 @@ class RuleComponent:
             self._add(nlp, self.lower, label, "lexicon", rules_of_label.lexicon)
             for pattern, weight in rules_of_label.token_wildcards:
                 self.token_rules.append(
-                    (re.compile(pattern), label, "lexicon", weight, None)
+                    (re.compile(pattern).fullmatch, label, "lexicon", weight, None)
                 )
+            for name, test, weight in rules_of_label.word_tests:
+                self.token_rules.append((test, label, name, weight, None))
             for anchor in rules_of_label.anchors:
                 if anchor.phrases:
                     matcher = self.lower if anchor.lower else self.exact
@@ -154,7 +111,7 @@ class RuleComponent:
                 if anchor.token_regex:
                     self.token_rules.append(
                         (
-                            re.compile(anchor.token_regex),
+                            re.compile(anchor.token_regex).fullmatch,
                             label,
                             anchor.name,
                             1.0,
@@ -190,9 +147,7 @@ class RuleComponent:
             if found is None:
                 word = strings[key]
                 found = tuple(
-                    i
-                    for i, rule in enumerate(self.token_rules)
-                    if rule[0].fullmatch(word)
+                    i for i, rule in enumerate(self.token_rules) if rule[0](word)
                 )
                 if len(cache) < _TOKEN_CACHE_SIZE:
                     cache[key] = found
@@ -253,27 +208,24 @@ class RuleComponent:
                         bucket.setdefault(
                             (span.start, span.end), (regex_rule.name, weight)
                         )
+        for rules_of_label in self.rules:
+            bucket = found[rules_of_label.label]
+            for finder in rules_of_label.finders:
+                for start, end, rule in finder(doc):
+                    if end > start:
+                        bucket.setdefault((start, end), (rule, 1.0))
         spans: list[Span] = []
         scores: list[float] = []
         for rules_of_label in self.rules:
             label = rules_of_label.label
             bucket = found[label]
-            if not bucket:
-                continue
-            candidates = [
-                Span(doc, s, e, label=label, span_id=f"{self.name}:{rule}")
-                for (s, e), (rule, _) in bucket.items()
-            ]
-            kept = filter_spans(candidates)
-            if rules_of_label.post == "surnames":
-                kept = filter_spans(kept + _surname_mentions(doc, kept, self.name))
-                bucket.update(
-                    {
-                        (sp.start, sp.end): ("surname", 1.0)
-                        for sp in kept
-                        if (sp.start, sp.end) not in bucket
-                    }
-                )
+            kept = self._kept(doc, label, bucket)
+            for post in rules_of_label.post:
+                extra = [(s, e, r) for s, e, r in post(doc, kept) if e > s]
+                if extra:
+                    for start, end, rule in extra:
+                        bucket.setdefault((start, end), (rule, 1.0))
+                    kept = self._kept(doc, label, bucket)
             for span in sorted(kept, key=lambda sp: sp.start):
                 weight = bucket[(span.start, span.end)][1]
                 if self.negation and self._negated(doc, span):
@@ -282,6 +234,15 @@ class RuleComponent:
                 scores.append(weight if self.negation else self.score_of[label])
         add_spans(doc, self.spans_key, spans, scores)
         return doc
+
+    def _kept(self, doc: Doc, label: str, bucket) -> list[Span]:
+        """The longest non-overlapping spans of one label (spaCy's filter_spans)."""
+        return filter_spans(
+            [
+                Span(doc, s, e, label=label, span_id=f"{self.name}:{rule}")
+                for (s, e), (rule, _) in bucket.items()
+            ]
+        )
 
     @staticmethod
     def _negated(doc: Doc, span: Span) -> bool:
@@ -297,19 +258,6 @@ class RuleComponent:
 
 
 _TOKEN_CACHE_SIZE = 200_000
-
-
-def _surname_mentions(doc: Doc, persons: list[Span], component: str) -> list[Span]:
-    """Later mentions of the surname of a full name found in the same document."""
-    surnames = {span[-1].orth for span in persons if len(span) >= 2}
-    if not surnames:
-        return []
-    orths = doc.to_array(ORTH)
-    label = persons[0].label_
-    return [
-        Span(doc, i, i + 1, label=label, span_id=f"{component}:surname")
-        for i in numpy.flatnonzero(numpy.isin(orths, list(surnames))).tolist()
-    ]
 
 
 def extra_rules(label: str, lines: Iterable[str]) -> LabelRules:
@@ -406,55 +354,3 @@ def make_doc_scores(
     nlp: Language, name: str, polarity_key: str, spans_key: str
 ) -> DocScores:
     return DocScores(polarity_key, spans_key)
-
-
-class LabelMap:
-    """Map a trained pipeline's entity and span labels onto the project's scheme.
-
-    Reads ``doc.ents`` and ``doc.spans[spans_key]``; labels mapped to ``None`` or
-    absent from the mapping are dropped. The result replaces ``doc.spans[spans_key]``.
-    """
-
-    def __init__(self, name: str, mapping: Mapping[str, str | None], spans_key: str):
-        self.name = name
-        self.mapping = dict(mapping)
-        self.spans_key = spans_key
-
-    def __call__(self, doc: Doc) -> Doc:
-        seen: dict[tuple[int, int, str], float] = {}
-        sources: list[tuple[Span, float]] = [(ent, 1.0) for ent in doc.ents]
-        if self.spans_key in doc.spans:
-            group = doc.spans[self.spans_key]
-            sources.extend(zip(group, span_scores(doc, self.spans_key), strict=True))
-        spans: list[Span] = []
-        for span, score in sources:
-            target = self.mapping.get(span.label_)
-            if not target:
-                continue
-            key = (span.start, span.end, target)
-            if key in seen:
-                continue
-            seen[key] = score
-            spans.append(
-                Span(
-                    doc,
-                    span.start,
-                    span.end,
-                    label=target,
-                    span_id=f"model:{span.label_}",
-                )
-            )
-        doc.spans[self.spans_key] = spans
-        doc.spans[self.spans_key].attrs["scores"] = [
-            seen[(s.start, s.end, s.label_)] for s in spans
-        ]
-        return doc
-
-
-@Language.factory(
-    "newsroom_label_map", default_config={"mapping": {}, "spans_key": SPANS_KEY}
-)
-def make_label_map(
-    nlp: Language, name: str, mapping: dict[str, str | None], spans_key: str
-) -> LabelMap:
-    return LabelMap(name, mapping, spans_key)

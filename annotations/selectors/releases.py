@@ -1,6 +1,6 @@
 """Reads for dataset releases: the list, one release, one file, the manifest's agreement.
 
-Imported by the API and the release service; imports the models, the ``agreement``
+Imported by the API, the export page's selector and the release service; imports the models, the ``agreement``
 leaf package and the access and export-policy selectors.
 Outsiders get Http404 (never 403); members whose role cannot export get
 PermissionDenied (``selectors.export_access``).
@@ -25,16 +25,24 @@ from annotations.selectors.export_access import export_access_check
 CANNOT_READ_RELEASES = "Your role cannot read releases."
 
 
-def release_list_for_user(*, user: User, project_id: int) -> QuerySet[Release]:
-    """The project's releases, newest first, with their files and authors."""
-    project = project_get_for_user(user=user, pk=project_id)
-    export_access_check(project=project, denied=CANNOT_READ_RELEASES)
+def release_list_for_project(*, project: Project) -> QuerySet[Release]:
+    """The project's releases, newest first, with their files and authors.
+
+    ``project`` is one the caller may export from (``project_get_for_export``).
+    """
     return (
         Release.objects.filter(project=project)
         .select_related("created_by")
         .prefetch_related("files")
         .order_by("-number")
     )
+
+
+def release_list_for_user(*, user: User, project_id: int) -> QuerySet[Release]:
+    """The project's releases for a member whose role may read them."""
+    project = project_get_for_user(user=user, pk=project_id)
+    export_access_check(project=project, denied=CANNOT_READ_RELEASES)
+    return release_list_for_project(project=project)
 
 
 def release_get_for_user(*, user: User, release_id: int) -> Release:

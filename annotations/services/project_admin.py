@@ -20,12 +20,13 @@ Decisions:
 * **Clones** copy the scheme (current, with examples), the current guideline
   text (as version 1 of the clone, changelog naming the source), and the work
   settings (overlap, overlapping spans, pipeline, label mapping, pipeline
-  options, consensus, split ratios, calibration share, feedback, lease, ML
-  visibility). Not copied: articles, annotations, gold, predictions, members
-  (only the cloning user, as admin), the split seed (the clone gets its own
-  split) and the guideline history.
-* **Members**: invite existing users by username (no e-mail invitations); the
-  last admin of a project can be neither removed nor demoted (409).
+  options, consensus, split ratios, calibration share, feedback, lease, what
+  ML engineers may read and cut). Not copied: articles, annotations, gold,
+  predictions, members (only the cloning user, as admin), the split seed (the
+  clone gets its own split) and the guideline history.
+* **Members**: add existing users by username; the last admin of a project can
+  be neither removed nor demoted (409). New users and e-mail invitations are
+  ``services.people``.
 * **Label mapping** (pipeline label → scheme label or null) is stored as given
   once every target is a key of the scheme or null; whether the pipeline
   exists and what it emits is checked by the pre-annotation code.
@@ -56,6 +57,7 @@ UPDATABLE_FIELDS = (
     "overlap",
     "allow_overlapping_spans",
     "ml_can_see_annotations",
+    "ml_can_cut_releases",
     "pipeline",
     "label_mapping",
 )
@@ -146,6 +148,7 @@ def project_clone(
     clone.feedback_enabled = source.feedback_enabled
     clone.lease_minutes = source.lease_minutes
     clone.ml_can_see_annotations = source.ml_can_see_annotations
+    clone.ml_can_cut_releases = source.ml_can_cut_releases
     clone.save()
     first = clone.guideline_versions.get(number=1)
     first.changelog = (

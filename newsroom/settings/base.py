@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.DatabaseErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,7 +90,12 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"
     ),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASE_IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if DATABASE_IS_SQLITE:
+    # Django's backend plus a clock on the write lock (newsroom/db/base.py).
+    DATABASES["default"]["ENGINE"] = "newsroom.db"
+    # SQLite creates the file but not its folder (var/ on a fresh clone).
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 30,
@@ -98,6 +104,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Transactions holding SQLite's write lock longer than this are logged;
+# NEWSROOM_TRANSACTION_TRACE=path also writes every one as a JSON line.
+NEWSROOM_SLOW_TRANSACTION_MS = env.int("SLOW_TRANSACTION_MS", default=500)
+NEWSROOM_TRANSACTION_TRACE = env.str("NEWSROOM_TRANSACTION_TRACE", default="")
+# "database is locked" this soon after a request began is retried once
+# (newsroom/middleware.py); later, after the 30 s busy wait, it is a 503.
+NEWSROOM_LOCKED_RETRY_WITHIN_S = 10.0
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -235,33 +248,28 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ---------------------------------------------------------------------
-# With REDIS_URL: Redis as broker and result store. Without: kombu's filesystem
-# transport and Celery's file result backend under var/celery/, which need no
+# With REDIS_URL: Redis as broker. Without: our embedded broker
+# (newsroom/broker.py: kombu's filesystem transport with atomic publish, claims
+# until ack and a dead-letter folder) under var/celery/broker/, which needs no
 # server. Either way a real worker process consumes the queue; the running app
-# never executes tasks eagerly.
+# never executes tasks eagerly. Job state lives in the Job table, so task
+# results are not stored anywhere.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "newsroom-fs://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_DATA_DIR / "queue"),
-        "data_folder_out": str(CELERY_DATA_DIR / "queue"),
-        "control_folder": str(CELERY_DATA_DIR / "control"),
-        "processed_folder": str(CELERY_DATA_DIR / "processed"),
-        "store_processed": False,
+        "folder": str(CELERY_DATA_DIR / "broker"),
         # The folder is polled; kombu's default of 1 s would idle the worker
         # between chunks of a pre-annotation job.
         "polling_interval": 0.05,
     }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60

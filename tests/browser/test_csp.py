@@ -132,6 +132,7 @@ def pages(site) -> dict[str, list[str]]:
             f"/projects/{slug}/settings/members/",
             f"/projects/{slug}/settings/guidelines/",
             f"/projects/{slug}/preannotation/",
+            f"/projects/{slug}/exports/",
             "/new-project/",
             "/account/token/",
             "/api/v1/docs/",

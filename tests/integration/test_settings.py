@@ -44,7 +44,7 @@ def test_production_boots_with_secret_and_safe_defaults():
 def test_embedded_default_broker_needs_no_server():
     result = boot("newsroom.settings.local", REDIS_URL="")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-1] == "filesystem://"
+    assert result.stdout.split()[-1] == "newsroom-fs://"
 
 
 def test_redis_url_switches_the_broker_to_redis():

@@ -44,7 +44,7 @@ def test_the_configured_services_are_the_ones_in_use():
         assert redis_url.startswith("redis://"), "CI must run on Redis"
     expected_vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
     assert connection.vendor == expected_vendor
-    expected_broker = redis_url or "filesystem://"
+    expected_broker = redis_url or "newsroom-fs://"
     assert expected_broker == settings.CELERY_BROKER_URL
 
 

@@ -24,6 +24,7 @@ def _current_values(project: Project) -> dict[str, Any]:
         "overlap": project.overlap,
         "allow_overlapping_spans": project.allow_overlapping_spans,
         "ml_can_see_annotations": project.ml_can_see_annotations,
+        "ml_can_cut_releases": project.ml_can_cut_releases,
         "pipeline": project.pipeline,
         "label_mapping": json.dumps(project.label_mapping or {}, indent=2),
     }
@@ -36,6 +37,7 @@ def _posted_values(post: QueryDict) -> dict[str, Any]:
         "overlap": post.get("overlap", ""),
         "allow_overlapping_spans": post.get("allow_overlapping_spans") == "on",
         "ml_can_see_annotations": post.get("ml_can_see_annotations") == "on",
+        "ml_can_cut_releases": post.get("ml_can_cut_releases") == "on",
         "pipeline": post.get("pipeline", "").strip(),
         "label_mapping": post.get("label_mapping", "").strip() or "{}",
     }

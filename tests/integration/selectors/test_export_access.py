@@ -13,6 +13,8 @@ from annotations.selectors.export_access import (
     export_access,
     export_access_check,
     project_get_for_export,
+    project_get_for_release_cut,
+    release_cut_check,
 )
 from annotations.selectors.releases import (
     release_file_get_for_user,
@@ -41,6 +43,41 @@ def test_policy_table(role):
         names,
     )
     assert opened.read_individual is individual_if_allowed
+
+
+# role → may cut releases without / with Project.ml_can_cut_releases
+CUTS = {
+    Role.ADMIN: (True, True),
+    Role.REVIEWER: (False, False),
+    Role.ML_ENGINEER: (False, True),
+    Role.ANNOTATOR: (False, False),
+    None: (False, False),
+}
+
+
+@pytest.mark.parametrize("role", list(CUTS))
+def test_release_cut_table(role):
+    for allowed, expected in zip((False, True), CUTS[role], strict=True):
+        project = Project(ml_can_cut_releases=allowed)
+        assert export_access(project=project, role=role).can_cut_releases is expected
+        project.user_role = role
+        if expected:
+            assert release_cut_check(project=project).can_cut_releases is True
+        else:
+            with pytest.raises(PermissionDenied, match="Only project admins"):
+                release_cut_check(project=project)
+
+
+@pytest.mark.django_db
+def test_release_cut_fetch_by_slug_or_id(project, members):
+    admin = members[Role.ADMIN]
+    assert project_get_for_release_cut(user=admin, slug=project.slug) == project
+    assert project_get_for_release_cut(user=admin, project_id=project.pk) == project
+    assert project_get_for_export(user=admin, slug=project.slug).user_role == Role.ADMIN
+    with pytest.raises(Http404):
+        project_get_for_release_cut(user=members["outsider"], slug=project.slug)
+    with pytest.raises(PermissionDenied, match="project settings"):
+        project_get_for_release_cut(user=members[Role.ML_ENGINEER], slug=project.slug)
 
 
 def test_check_names_what_is_refused():

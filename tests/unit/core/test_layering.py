@@ -61,6 +61,7 @@ LEAF_MODULES = (
     "consensus.py",
     "changes.py",
     "adjudication_rows.py",
+    "navigation.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",
@@ -76,12 +77,8 @@ SIZE_EXEMPT = {"nlp/patterns.py", "default_scheme.py"}
 DOOR_PENDING = {
     "api/annotations.py",
 }
-MODULE_SIZE_PENDING = {
-    "nlp/components.py",
-}
-FUNCTION_SIZE_PENDING = {
-    "nlp/components.py::__call__",
-}
+MODULE_SIZE_PENDING: set[str] = set()
+FUNCTION_SIZE_PENDING: set[str] = set()
 
 
 def _modules(*parts: str) -> list[Path]:

@@ -43,7 +43,7 @@ def spans(lang, text, label=None):
         ("MONEY", {"2,3 Mrd. Euro", "210,50 €", "120 Franken", "zwei Milliarden Euro"}),
         ("PERCENT", {"3,5 Prozent", "-12%", "25 Basispunkte"}),
         ("INSTRUMENT", {"Siemens-Aktie", "SIE.DE", "DE0007236101", "DAX"}),
-        ("ORG", {"Siemens AG", "Brauerei Kühnlein GmbH", "EZB", "Berenberg"}),
+        ("ORG", {"Siemens AG", "Brauerei Kühnlein GmbH", "EZB", "Berenberg Bank"}),
         ("PERSON", {"Ilka Brenner"}),
         ("LOADED", {"Horror-Zahlen", "Abzocke"}),
         ("EXAGGERATION", {"explodierte", "Rekord-Crash"}),
@@ -75,7 +75,7 @@ def test_fin_de_analyst_views():
         ("LOADED", {"slammed", "slamming", "bloodbath"}),
         ("EXAGGERATION", {"skyrocketing"}),
         ("SPECULATION", {"could soon crash"}),
-        ("CLICKBAIT", {"You won't believe"}),
+        ("CLICKBAIT", {"You won't believe what happened next"}),
     ],
 )
 def test_fin_en_finds_expected_spans(label, expected):

@@ -1,0 +1,70 @@
+"""Site-wide doors: the 403 and 404 pages and ``/favicon.ico``.
+
+``newsroom/urls.py`` names ``permission_denied`` and ``page_not_found`` as
+Django's ``handler403``/``handler404``, so a PermissionDenied or Http404 raised
+by any page (or a URL that matches nothing) gets the site's layout: the
+navigation, what happened, and a way back. The 500 page is
+``templates/500.html``, rendered by Django's own handler without a request
+context or the database. The API answers its errors itself (JSON).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from annotations.models import Project
+from annotations.selectors import project_get_for_user
+
+
+def _back_url(request: HttpRequest) -> str | None:
+    """The page the user came from, if it is one of ours and not this one."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or referer == request.build_absolute_uri():
+        return None
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return referer
+
+
+def _refused_project(request: HttpRequest) -> Project | None:
+    """The project whose page refused a member, so the navigation can show it."""
+    match = request.resolver_match
+    slug = match.kwargs.get("slug") if match is not None else None
+    if not slug or match.namespace != "annotations":
+        return None
+    try:
+        return project_get_for_user(user=request.user, slug=slug)
+    except Http404:
+        return None
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: the refusal's reason (our messages say who may), the way back.
+
+    On a project's page the member keeps the project's navigation and a link to
+    the project page (non-members never get here: they get 404).
+    """
+    context = {
+        "reason": str(exception) if exception is not None else "",
+        "back_url": _back_url(request),
+        "project": _refused_project(request),
+    }
+    return render(request, "403.html", context, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: never says whether the object exists elsewhere; the way back."""
+    context = {"back_url": _back_url(request), "request_path": request.path}
+    return render(request, "404.html", context, status=404)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico`` for clients that ask the site root: the static icon."""
+    return HttpResponseRedirect(static("favicon.ico"))
