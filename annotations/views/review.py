@@ -51,7 +51,8 @@ PAGE_ERRORS = "#review-errors"
 FORM_ID = re.compile(r"^[a-z][a-z0-9-]{0,60}$")
 
 
-def _project(request: HttpRequest, slug: str) -> Project:
+def review_project(request: HttpRequest, slug: str) -> Project:
+    """The project of a review page: 404 for non-members, 403 for other roles."""
     project = selectors.project_get_for_user(user=request.user, slug=slug)
     if not permissions.can_review(project.user_role):
         raise PermissionDenied(_("Only reviewers and admins adjudicate."))
@@ -68,7 +69,7 @@ def _article(project: Project, pk: int) -> Article:
 @require_GET
 @login_required
 def review_article(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    project = _project(request, slug)
+    project = review_project(request, slug)
     article = _article(project, pk)
     template = TEMPLATE + ("#adjudication" if request.htmx else "")
     return render(request, template, review_context(article))
@@ -174,7 +175,7 @@ def _page_url(article: Article) -> str:
 @login_required
 def review_span(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Accept (``action=accept``), remove (``remove``) or relabel (``relabel``) a span."""
-    project = _project(request, slug)
+    project = review_project(request, slug)
     article = _article(project, pk)
 
     def act():
@@ -207,7 +208,7 @@ def review_span(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def review_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Set the gold answer of one question (``value`` may be a comma list for multi)."""
-    project = _project(request, slug)
+    project = review_project(request, slug)
     article = _article(project, pk)
 
     def act():
@@ -237,7 +238,7 @@ def review_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def review_finish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Save the note and keep as draft (``status=draft``) or submit the gold."""
-    project = _project(request, slug)
+    project = review_project(request, slug)
     article = _article(project, pk)
 
     def act():

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from annotations import permissions, selectors
 from annotations.agreement.disagreement import SPANS
 from annotations.choices import GoldStatus
 from annotations.models import Project
@@ -34,6 +32,7 @@ from annotations.selectors.review_queue import (
     ReviewQueueFilters,
     review_queue,
 )
+from annotations.views.review import review_project
 
 MAX_MIN_SUBMITTED = 50
 MAX_PAGE = 100_000
@@ -113,9 +112,7 @@ class ReviewQueueForm(forms.Form):
 @login_required
 def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The queue with its filters; 400 with the message in place for bad filters."""
-    project = selectors.project_get_for_user(user=request.user, slug=slug)
-    if not permissions.can_review(project.user_role):
-        raise PermissionDenied(_("Only reviewers and admins adjudicate."))
+    project = review_project(request, slug)
     form = ReviewQueueForm(request.GET, project=project)
     queue = None
     if form.is_valid():
