@@ -1,12 +1,12 @@
 """How much the annotators of one article disagree: the review queue's ordering score.
 
-Built from this package's item-level measures, per article with two or more
-submitted annotations:
+Per article with two or more submitted annotations, from this package's
+item-level measures:
 
 * **each question**: ``1 - share``, with ``share`` the PhraseBank agreement share
-  of the article (``levels.agreement_levels``: annotators giving the most
-  common answer / annotators). "No answer" counts as an answer of its own, so
-  one annotator skipping an optional question the other answered is a
+  of the article (``levels.agreement_levels``: annotators giving the most common
+  answer / annotators). "No answer" counts as an answer of its own, so one
+  annotator skipping an optional question the other answered is a
   disagreement; a multi-choice answer counts as the set of its choices.
   Questions nobody answered are left out.
 * **spans** (when the scheme has span labels): ``1 - F1``, with F1 the pairwise
@@ -18,19 +18,23 @@ The **score** is the mean of those parts, from 0 (everyone agrees on every
 answer and span) to 1. Articles with fewer than two submitted annotations have
 no score (``None``): there is nothing to compare yet.
 
+Both parts are computed in one pass, in closed form, because the queue scores
+every article of a project at once: with ``n`` annotators and ``c`` of them
+marking a given (start, end, label), the pairs agreeing on it are ``c(c-1)/2``
+and every annotator's mark meets ``n-1`` others, so the weighted F1 is
+``sum c(c-1) / ((n-1) sum c)``. ``tests/unit/agreement`` checks both parts
+against ``agreement_levels`` and ``pairwise_span_f1`` on random data.
+
 Input is plain data (``(article, annotator, labels)`` and ``(article, annotator,
 start, end, label)`` rows); imported by ``selectors.review_queue``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from annotations.agreement.levels import agreement_levels
-from annotations.agreement.spans import pairwise_span_f1
 
 #: The part name of span disagreement (question parts are named by their key).
 SPANS = "spans"
@@ -73,24 +77,22 @@ def article_disagreements(
     annotators: dict[Hashable, dict[Hashable, dict]] = defaultdict(dict)
     for article, annotator, labels in answers:
         annotators[article][annotator] = labels or {}
-    parts: dict[Hashable, dict[str, float]] = defaultdict(dict)
-    for key in questions:
-        ratings = [
-            (article, annotator, _answer(labels.get(key)))
-            for article, by_annotator in annotators.items()
-            for annotator, labels in by_annotator.items()
-        ]
-        answered = {row[0] for row in ratings if row[2] is not _NO_ANSWER}
-        for article, level in agreement_levels(ratings).items():
-            if article in answered:
-                parts[article][key] = 1.0 - level.share
-    if with_spans:
-        for article, value in _span_parts(annotators, spans).items():
-            parts[article][SPANS] = value
-    return {
-        article: ArticleDisagreement(len(by_annotator), dict(parts.get(article, {})))
-        for article, by_annotator in annotators.items()
-    }
+    span_parts = _span_parts(annotators, spans) if with_spans else {}
+    result = {}
+    for article, by_annotator in annotators.items():
+        n = len(by_annotator)
+        parts: dict[str, float] = {}
+        if n >= 2:
+            for key in questions:
+                given = Counter(
+                    _answer(labels.get(key)) for labels in by_annotator.values()
+                )
+                if set(given) != {_NO_ANSWER}:
+                    parts[key] = 1.0 - max(given.values()) / n
+            if article in span_parts:
+                parts[SPANS] = span_parts[article]
+        result[article] = ArticleDisagreement(n, parts)
+    return result
 
 
 def _answer(value: Any) -> Hashable:
@@ -107,25 +109,24 @@ def _span_parts(
     spans: Iterable[tuple[Hashable, Hashable, int, int, str]],
 ) -> dict[Hashable, float]:
     """``1 - F1`` per article with two or more annotations (see the module docstring)."""
-    marked: dict[Hashable, dict[Hashable, set]] = defaultdict(lambda: defaultdict(set))
-    for article, annotator, start, end, label in spans:
-        marked[article][annotator].add((start, end, label))
+    marks = {
+        (article, annotator, start, end, label)
+        for article, annotator, start, end, label in spans
+        if annotator in annotators.get(article, ())
+    }
+    markers = Counter(
+        (article, start, end, label) for article, _a, start, end, label in marks
+    )
+    agreeing: dict[Hashable, int] = defaultdict(int)
+    marked: dict[Hashable, int] = defaultdict(int)
+    for (article, _start, _end, _label), count in markers.items():
+        agreeing[article] += count * (count - 1)
+        marked[article] += count
     result = {}
     for article, by_annotator in annotators.items():
-        if len(by_annotator) < 2:
+        n = len(by_annotator)
+        if n < 2:
             continue
-        rows = [
-            (article, annotator, sorted(marked[article][annotator]))
-            for annotator in by_annotator
-        ]
-        counts: dict[str, int] = defaultdict(int)
-        for _article, _annotator, marks in rows:
-            for _start, _end, label in marks:
-                counts[label] += 1
-        if not counts:
-            result[article] = 0.0
-            continue
-        f1 = pairwise_span_f1(rows, labels=sorted(counts))
-        agreed = sum((f1[label].f1 or 0.0) * n for label, n in counts.items())
-        result[article] = 1.0 - agreed / sum(counts.values())
+        total = marked.get(article, 0)
+        result[article] = 1.0 - agreeing[article] / ((n - 1) * total) if total else 0.0
     return result

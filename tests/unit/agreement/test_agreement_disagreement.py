@@ -1,7 +1,12 @@
-"""The review queue's disagreement score per article, on hand-computed tables."""
+"""The review queue's disagreement score per article: hand-computed tables, and the
+closed form checked against the package's agreement functions."""
+
+import random
+from collections import Counter
 
 import pytest
 
+from annotations.agreement import agreement_levels, pairwise_span_f1
 from annotations.agreement.disagreement import SPANS, article_disagreements
 
 QUESTIONS = ["sentiment", "topics"]
@@ -77,3 +82,53 @@ def test_two_annotators_sharing_nothing():
     assert result.parts == {"sentiment": 0.5, SPANS: 1.0}
     # Two annotators can at most split 1:1 on a question, so the score stays below 1.
     assert result.score == 0.75
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_closed_form_equals_the_agreement_functions(seed):
+    """Each part is what ``agreement_levels`` and ``pairwise_span_f1`` give the article."""
+    rng = random.Random(seed)
+    answers, spans = [], []
+    for article in range(6):
+        for annotator in range(rng.randint(2, 5)):
+            labels = {"sentiment": rng.choice(["pos", "neg", "neu", None])}
+            answers.append((article, annotator, labels))
+            for _ in range(rng.randint(0, 4)):
+                start = rng.randint(0, 6)
+                label = rng.choice(["ORG", "PERSON"])
+                spans.append(
+                    (article, annotator, start, start + rng.randint(1, 2), label)
+                )
+    spans = list(dict.fromkeys(spans))  # a span is marked once per annotation
+    result = article_disagreements(answers, spans, questions=["sentiment"])
+    for article, disagreement in result.items():
+        ratings = [
+            (a, annotator, labels["sentiment"] or "no answer")
+            for a, annotator, labels in answers
+            if a == article
+        ]
+        if any(labels["sentiment"] for a, _, labels in answers if a == article):
+            level = agreement_levels(ratings)[article]
+            assert disagreement.parts["sentiment"] == pytest.approx(1 - level.share)
+        rows = [
+            (
+                article,
+                annotator,
+                [
+                    (s, e, lab)
+                    for a, an, s, e, lab in spans
+                    if (a, an) == (article, annotator)
+                ],
+            )
+            for a, annotator, _labels in answers
+            if a == article
+        ]
+        counts = Counter(lab for _, _, marks in rows for _, _, lab in marks)
+        if not counts:
+            assert disagreement.parts[SPANS] == 0.0
+            continue
+        f1 = pairwise_span_f1(rows, labels=sorted(counts))
+        weighted = sum(f1[label].f1 * n for label, n in counts.items()) / sum(
+            counts.values()
+        )
+        assert disagreement.parts[SPANS] == pytest.approx(1 - weighted)
