@@ -10,9 +10,11 @@ order; ``order="disagreement"`` puts the highest disagreement score first
 
 A fixed number of queries whatever the page or project size: when neither the
 order nor a filter needs the score, the database counts and slices the page and
-scores only its articles; otherwise the score of every candidate is computed
-from two value queries (answers, spans). Imported by ``views.review_queue``;
-imports models and the ``agreement`` leaf.
+scores only its articles (5 queries); otherwise every article of the project is
+scored from two value queries (answers, spans), kept in the cache under the
+agreement watermark so that the next page reuses them (7 queries, 5 from the
+cache). Imported by ``views.review_queue``; imports models, the agreement
+watermark and the ``agreement`` leaf.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ import math
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    When,
+)
 
 from annotations.agreement.disagreement import (
     ArticleDisagreement,
@@ -29,8 +40,10 @@ from annotations.agreement.disagreement import (
 )
 from annotations.choices import AnnotationStatus, GoldStatus
 from annotations.models import Annotation, AnnotationSpan, Article, Project
+from annotations.selectors.agreement import agreement_watermark
 
 PAGE_SIZE = 50
+SCORE_CACHE_SECONDS = 600
 ORDER_DISAGREEMENT = "disagreement"
 GOLD_OPEN = "open"
 GOLD_FINAL = "final"
@@ -91,8 +104,8 @@ def review_queue(*, project: Project, filters: ReviewQueueFilters) -> ReviewQueu
         return ReviewQueue([], 0, 1, 1, annotators, unknown_annotator=True)
     candidates = _candidates(project, filters)
     if filters.needs_scores:
-        rows = list(candidates.values("pk", "title", "submitted", "gold__status"))
-        scores, names = _scores(project, candidates)
+        rows = list(candidates.values("pk", "title", "gold__status"))
+        scores, names = _project_scores(project)
         rows = [r for r in rows if _passes(_score(scores, r["pk"]), filters)]
         if filters.order == ORDER_DISAGREEMENT:
             rows.sort(key=lambda r: _by_disagreement(r, _score(scores, r["pk"])))
@@ -105,16 +118,16 @@ def review_queue(*, project: Project, filters: ReviewQueueFilters) -> ReviewQueu
         page = _clamp(filters, total)
         start = (page - 1) * filters.per_page
         rows = list(
-            candidates.order_by("has_final_gold", "pk").values(
-                "pk", "title", "submitted", "gold__status"
-            )[start : start + filters.per_page]
+            candidates.values("pk", "title", "gold__status")[
+                start : start + filters.per_page
+            ]
         )
         scores, names = _scores(project, [r["pk"] for r in rows])
     items = [
         ReviewQueueItem(
             article_id=row["pk"],
             title=row["title"],
-            submitted=row["submitted"],
+            submitted=len(names.get(row["pk"], ())),
             gold_status=row["gold__status"],
             annotators=tuple(names.get(row["pk"], ())),
             disagreement=_score(scores, row["pk"]),
@@ -125,33 +138,44 @@ def review_queue(*, project: Project, filters: ReviewQueueFilters) -> ReviewQueu
 
 
 def _submitting_annotators(project: Project) -> list[str]:
-    username = f"annotator__{get_user_model().USERNAME_FIELD}"
+    """Usernames of everyone with submitted work here (one indexed probe per user)."""
+    user_model = get_user_model()
+    submitted = Annotation.objects.filter(
+        annotator=OuterRef("pk"),
+        article__project=project,
+        status=AnnotationStatus.SUBMITTED,
+    )
     return list(
-        Annotation.objects.filter(
-            article__project=project, status=AnnotationStatus.SUBMITTED
-        )
-        .order_by(username)
-        .values_list(username, flat=True)
-        .distinct()
+        user_model.objects.filter(Exists(submitted))
+        .order_by(user_model.USERNAME_FIELD)
+        .values_list(user_model.USERNAME_FIELD, flat=True)
     )
 
 
 def _candidates(project: Project, filters: ReviewQueueFilters):
-    """Articles with enough submitted work that match the database-side filters."""
-    submitted = Q(annotations__status=AnnotationStatus.SUBMITTED)
-    articles = (
-        Article.objects.filter(project=project)
-        .annotate(
-            submitted=Count("annotations", filter=submitted),
-            has_final_gold=Case(
-                When(gold__status=GoldStatus.FINAL, then=1),
-                default=0,
-                output_field=IntegerField(),
-            ),
-        )
-        .filter(submitted__gte=max(1, filters.min_submitted))
-        .order_by("has_final_gold", "pk")
+    """Articles with enough submitted work that match the database-side filters.
+
+    No GROUP BY: "at least one" is an EXISTS probe, a higher minimum a counting
+    subquery, so the page query stays a scan of the project's articles.
+    """
+    submitted = Annotation.objects.filter(
+        article=OuterRef("pk"), status=AnnotationStatus.SUBMITTED
     )
+    articles = Article.objects.filter(project=project).annotate(
+        has_final_gold=Case(
+            When(gold__status=GoldStatus.FINAL, then=1),
+            default=0,
+            output_field=IntegerField(),
+        )
+    )
+    if filters.min_submitted <= 1:
+        articles = articles.filter(Exists(submitted))
+    else:
+        counted = submitted.order_by().values("article").annotate(n=Count("pk"))
+        articles = articles.annotate(
+            n_submitted=Subquery(counted.values("n"), output_field=IntegerField())
+        ).filter(n_submitted__gte=filters.min_submitted)
+    articles = articles.order_by("has_final_gold", "pk")
     if filters.label:
         articles = articles.filter(
             Exists(
@@ -180,15 +204,35 @@ def _candidates(project: Project, filters: ReviewQueueFilters):
     return articles
 
 
-def _scores(project: Project, articles) -> tuple[dict, dict[int, list[str]]]:
-    """Disagreement and annotator names of ``articles`` (ids or a queryset): two queries."""
-    if not isinstance(articles, list):
-        articles = articles.values("pk")
+def _project_scores(project: Project) -> tuple[dict, dict[int, list[str]]]:
+    """Scores and names of every article of the project, cached per watermark.
+
+    The key is ``selectors.agreement.agreement_watermark`` (three aggregate
+    queries), which moves with every saved annotation, gold or article, so a
+    cached score is never one the data no longer supports; paging through the
+    queue ordered by disagreement then reads no answers or spans again.
+    """
+    watermark = agreement_watermark(project=project)
+    key = f"review-queue-scores:{project.pk}:{watermark}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _scores(project, None)
+        cache.set(key, cached, SCORE_CACHE_SECONDS)
+    return cached
+
+
+def _scores(
+    project: Project, article_ids: list[int] | None
+) -> tuple[dict, dict[int, list[str]]]:
+    """Disagreement and annotator names of ``article_ids`` (all when None): two queries."""
+    scope = (
+        {"article__project": project}
+        if article_ids is None
+        else {"article_id__in": article_ids}
+    )
     username = f"annotator__{get_user_model().USERNAME_FIELD}"
     answers = (
-        Annotation.objects.filter(
-            article_id__in=articles, status=AnnotationStatus.SUBMITTED
-        )
+        Annotation.objects.filter(status=AnnotationStatus.SUBMITTED, **scope)
         .order_by("article_id", "pk")
         .values_list("article_id", "annotator_id", username, "labels")
     )
@@ -198,8 +242,8 @@ def _scores(project: Project, articles) -> tuple[dict, dict[int, list[str]]]:
         names.setdefault(article_id, []).append(name)
         rows.append((article_id, annotator_id, labels))
     spans = AnnotationSpan.objects.filter(
-        annotation__article_id__in=articles,
         annotation__status=AnnotationStatus.SUBMITTED,
+        **{f"annotation__{k}": v for k, v in scope.items()},
     ).values_list(
         "annotation__article_id", "annotation__annotator_id", "start", "end", "label"
     )

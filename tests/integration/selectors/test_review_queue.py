@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from annotations.choices import GoldStatus, Role
 from annotations.selectors.review_queue import ReviewQueueFilters, review_queue
@@ -13,6 +14,12 @@ pytestmark = pytest.mark.django_db
 
 TEXT = "Siemens shares rose 5% after Deutsche Bank upgraded them to buy."
 AGREED = {"sentiment": "positive", "bias": "non_biased"}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Scores are cached per agreement watermark; each test starts cold."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -135,9 +142,9 @@ def _more_articles(project, queue, n: int) -> None:
         # annotators, count, page, answers, spans
         ({}, 5),
         ({"label": "ORG", "annotator": "project-placeholder-ben", "page": 2}, 5),
-        # annotators, candidates, answers, spans
-        ({"order": "disagreement"}, 4),
-        ({"question": "bias", "disagreement": "yes", "per_page": 3}, 4),
+        # annotators, watermark (3), answers, spans, candidates
+        ({"order": "disagreement"}, 7),
+        ({"question": "bias", "disagreement": "yes", "per_page": 3}, 7),
     ],
 )
 def test_query_count_does_not_grow_with_the_project(
@@ -153,3 +160,20 @@ def test_query_count_does_not_grow_with_the_project(
         large = review_queue(project=project, filters=chosen)
     assert large.total > small.total
     assert len(large.items) == 3
+
+
+def test_scores_are_reused_until_the_work_changes(
+    project, queue, django_assert_num_queries
+):
+    by_disagreement = ReviewQueueFilters(order="disagreement")
+    review_queue(project=project, filters=by_disagreement)
+    with django_assert_num_queries(5):  # annotators, watermark (3), candidates
+        again = review_queue(project=project, filters=by_disagreement)
+    assert [item.title for item in again.items] == ["torn", "calm", "lonely"]
+    # anna submits on "lonely" in disagreement with ben: the watermark moves.
+    annotate(queue["lonely"], queue["anna"], [], {**AGREED, "sentiment": "negative"})
+    with django_assert_num_queries(7):
+        fresh = review_queue(project=project, filters=by_disagreement)
+    lonely = next(item for item in fresh.items if item.title == "lonely")
+    assert lonely.score is not None
+    assert lonely.score > 0
