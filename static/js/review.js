@@ -9,6 +9,7 @@
 // does not swap 4xx answers by itself, so this file lets exactly those through.
 // Until the page-wide static/js/errors.js is loaded on every page, a dropped
 // connection or an unexpected answer is reported in #review-errors here.
+// One gold action runs at a time; keys pressed meanwhile replay afterwards.
 (function () {
   "use strict";
 
@@ -158,17 +159,95 @@
     return offsets;
   }
 
-  function addSelection(label) {
-    if (!fillOffsets()) return false;
+  function addOffsets(offsets, label) {
+    const start = document.getElementById("gold-start");
+    const end = document.getElementById("gold-end");
     const select = document.getElementById("gold-label");
+    if (!offsets || !label || !start || !end || !select) return false;
+    start.value = offsets.start;
+    end.value = offsets.end;
     select.value = label;
     window.getSelection().removeAllRanges();
     submit(document.getElementById("add-span"));
     return true;
   }
 
+  function addSelection(label) {
+    return addOffsets(selectedOffsets(), label);
+  }
+
+  // -- one gold action at a time ----------------------------------------------
+  // Every form carries the gold version it saw, so a second request sent before
+  // the first one's answer would be refused as stale. Keys pressed and choices
+  // made meanwhile wait, and replay in order on the page that comes back.
+
+  const waiting = [];
+  let busy = false;
+  let pendingChoice = null;
+
+  function actionKey(key) {
+    return Boolean(step(key) || key === "a" || key === "x" ||
+      (/^[0-9]$/.test(key) && labelForShortcut(key)));
+  }
+
+  function locate(select) {
+    if (select.id) return "#" + CSS.escape(select.id);
+    const row = select.closest("tr[data-span]");
+    return row ? 'tr[data-span="' + CSS.escape(row.dataset.span) + '"] select[name="' + select.name + '"]' : null;
+  }
+
+  function choose(select) {
+    if (!busy) { submit(select.form); return; }
+    const where = locate(select);
+    if (where) pendingChoice = { where, values: Array.from(select.selectedOptions, (o) => o.value) };
+  }
+
+  function drain() {
+    if (busy) return;
+    if (pendingChoice) {
+      const choice = pendingChoice;
+      pendingChoice = null;
+      const select = document.querySelector(choice.where);
+      if (select) {
+        Array.from(select.options).forEach((o) => { o.selected = choice.values.includes(o.value); });
+        submit(select.form);
+        return;
+      }
+    }
+    while (!busy && waiting.length) {
+      const next = waiting.shift();
+      onAdjudicationKey({ key: next.key, offsets: next.offsets, preventDefault() {} });
+    }
+  }
+
+  function forget() {
+    waiting.length = 0;
+    pendingChoice = null;
+    pending.key = null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.target.closest && event.target.closest("#adjudication")) busy = true;
+  });
+
+  document.addEventListener("htmx:afterRequest", () => {
+    if (!busy) return;
+    busy = false;
+    setTimeout(drain, 0);
+  });
+
   function onAdjudicationKey(event) {
     const key = event.key;
+    if (busy) {
+      if (!actionKey(key)) return;
+      event.preventDefault();
+      waiting.push({ key, offsets: /^[0-9]$/.test(key) ? selectedOffsets() : null });
+      return;
+    }
+    if (event.offsets) {  // a label key pressed on a selection while a save was running
+      addOffsets(event.offsets, labelForShortcut(key));
+      return;
+    }
     const row = currentRow();
     const direction = step(key);
     if (direction) {
@@ -212,7 +291,7 @@
 
   document.addEventListener("change", (event) => {
     const select = event.target.closest && event.target.closest("select[data-autosubmit]");
-    if (select && select.form) submit(select.form);
+    if (select && select.form) choose(select);
   });
 
   // -- answers from the server ------------------------------------------------
@@ -222,7 +301,7 @@
     if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget")) {
       event.detail.shouldSwap = true;  // a refusal rendered for its slot
       event.detail.isError = false;
-      pending.key = null;
+      forget();  // what waited assumed this action would pass
     }
   });
 
@@ -241,13 +320,13 @@
   }
 
   document.addEventListener("htmx:sendError", () => {
-    pending.key = null;
+    forget();
     const slot = document.getElementById("review-errors");
     if (slot) report(slot.dataset.offline);
   });
 
   document.addEventListener("htmx:responseError", (event) => {
-    pending.key = null;
+    forget();
     const slot = document.getElementById("review-errors");
     if (slot) report((slot.dataset.failed || "").replace("{status}", event.detail.xhr.status));
   });

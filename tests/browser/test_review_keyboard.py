@@ -184,3 +184,38 @@ def test_adjudication_by_keyboard(page, screenshot):
     shot = screenshot("review-keyboard")
     if os.environ.get("NEWSROOM_DOC_IMAGES"):
         shutil.copy(shot, DOCS_IMG / "adjudication.png")
+
+
+def test_keys_pressed_while_saving_wait_their_turn(page):
+    """a j a typed at once: both spans reach gold, none is refused as stale."""
+    project = ProjectFactory(slug="keys-in-a-row", overlap=2)
+    (reviewer,) = team(project, ["rev"], Role.REVIEWER)
+    anna, ben = team(project, ["anna", "ben"])
+    article = ArticleFactory(project=project, text=TEXT, title="Siemens upgrade")
+    bank = span(TEXT, "Deutsche Bank", "ORG")
+    rise = span(TEXT, "5%", "PERCENT")
+    annotate(article, anna, [rise, bank], AGREED)
+    annotate(article, ben, [], AGREED)
+    login(page, reviewer.username)
+    page.goto(f"/projects/{project.slug}/review/{article.pk}/")
+    page.locator('[data-span="20-22-PERCENT"]').focus()
+    for key in ("a", "a"):  # the second waits for the first and acts on the next row
+        page.keyboard.press(key)
+    bank_row = page.locator(f'[data-span="{bank["start"]}-{bank["end"]}-ORG"]')
+    expect(bank_row).to_have_attribute("data-in-gold", "true")
+    expect(page.locator('[data-span="20-22-PERCENT"]')).to_have_attribute(
+        "data-in-gold", "true"
+    )
+    expect(page.locator("[data-testid=review-errors]")).to_be_empty()
+    # Choices made in a row: the last one is what the gold keeps.
+    select = page.locator("[data-testid=gold-select-sentiment]")
+    select.select_option("negative")
+    select.select_option("neutral")
+    expect(page.locator("[data-testid=gold-answer-sentiment]")).to_have_text("neutral")
+    expect(page.locator("[data-testid=review-errors]")).to_be_empty()
+    gold = GoldAnnotation.objects.get(article=article)
+    assert gold.labels["sentiment"] == "neutral"
+    assert gold_spans(article) == {
+        (20, 22, "PERCENT"),
+        (bank["start"], bank["end"], "ORG"),
+    }
