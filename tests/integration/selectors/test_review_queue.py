@@ -142,9 +142,10 @@ def _more_articles(project, queue, n: int) -> None:
         # annotators, count, page, answers, spans
         ({}, 5),
         ({"label": "ORG", "annotator": "project-placeholder-ben", "page": 2}, 5),
-        # annotators, watermark (3), answers, spans, candidates
-        ({"order": "disagreement"}, 7),
-        ({"question": "bias", "disagreement": "yes", "per_page": 3}, 7),
+        # annotators, watermark (3), candidates, answers, spans of all, then the
+        # page's articles, answers and spans
+        ({"order": "disagreement"}, 10),
+        ({"question": "bias", "disagreement": "yes", "per_page": 3}, 10),
     ],
 )
 def test_query_count_does_not_grow_with_the_project(
@@ -167,12 +168,13 @@ def test_scores_are_reused_until_the_work_changes(
 ):
     by_disagreement = ReviewQueueFilters(order="disagreement")
     review_queue(project=project, filters=by_disagreement)
-    with django_assert_num_queries(5):  # annotators, watermark (3), candidates
+    # annotators, watermark (3), then the page's articles, answers and spans
+    with django_assert_num_queries(7):
         again = review_queue(project=project, filters=by_disagreement)
     assert [item.title for item in again.items] == ["torn", "calm", "lonely"]
     # anna submits on "lonely" in disagreement with ben: the watermark moves.
     annotate(queue["lonely"], queue["anna"], [], {**AGREED, "sentiment": "negative"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         fresh = review_queue(project=project, filters=by_disagreement)
     lonely = next(item for item in fresh.items if item.title == "lonely")
     assert lonely.score is not None
