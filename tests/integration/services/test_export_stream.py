@@ -14,7 +14,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from tests.factories_api import TEXT, annotate, annotator, gold, span
 
 from annotations.choices import Role
 from annotations.exporters import REGISTRY
@@ -23,7 +22,14 @@ from annotations.selectors.access import project_get_for_user
 from annotations.selectors.exports import ExportFilters
 from annotations.services import exports
 from annotations.services.releases import RELEASE_FORMATS, release_create
-from tests.factories import ArticleFactory
+from tests.factories import (
+    TEXT,
+    ArticleFactory,
+    GoldAnnotationFactory,
+    annotate,
+    annotator,
+    span,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +56,11 @@ def data(project, members):
         )
     adjudicated = ArticleFactory(project=project, text=TEXT)
     annotate(adjudicated, anna, [span(TEXT, "Deutsche Bank", "ORG")])
-    gold(
-        adjudicated,
-        members[Role.REVIEWER],
-        [span(TEXT, "Deutsche Bank", "ORG")],
-        {"sentiment": "negative", "bias": "biased"},
+    GoldAnnotationFactory(
+        article=adjudicated,
+        reviewer=members[Role.REVIEWER],
+        spans=[span(TEXT, "Deutsche Bank", "ORG")],
+        labels={"sentiment": "negative", "bias": "biased"},
     )
     lonely = ArticleFactory(project=project, text=TEXT)
     annotate(lonely, anna, [span(TEXT, "5%", "PERCENT")], status="draft")
