@@ -53,6 +53,8 @@ they answer every required question, else ``draft``.
 choice scores from ``score``.
 """
 
+from annotations.services.articles import ArticleImportError, ImportConflictError
+
 from .apply import ImportTooLarge, import_apply, import_data, import_upload
 from .labels import LabelMapper
 from .parsed import (
@@ -67,7 +69,9 @@ from .readers import ImportBodyError, detect_format, parse_import, read_request_
 
 __all__ = [
     "FORMATS",
+    "ArticleImportError",
     "ImportBodyError",
+    "ImportConflictError",
     "ImportFormatError",
     "ImportSummary",
     "ImportTooLarge",

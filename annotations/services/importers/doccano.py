@@ -10,14 +10,22 @@ from typing import Any
 
 from annotations.services.articles import ArticleImportError
 
-from .labels import LabelMapper, add_answer, annotator_name
-from .parsed import ImportedAnnotation, ParsedImport
+from .labels import CANCELLED, LabelMapper, add_answer, annotator_name
+from .parsed import EXPORT_META_KEY, ImportedAnnotation, ParsedImport
 
 
-def parse_doccano(items: list[Any], mapper: LabelMapper) -> ParsedImport:
-    """Lines → articles and one annotation each; ArticleImportError per bad line."""
+def parse_doccano(
+    items: list[Any], mapper: LabelMapper, *, default_annotator: str = "doccano"
+) -> ParsedImport:
+    """Lines → articles and one annotation each; ArticleImportError per bad line.
+
+    A line's ``user`` or ``annotator`` names who annotated it, else
+    ``default_annotator`` (the caller's name, else the file name's stem); a line
+    whose ``status`` is ``draft`` (our own export) stays a draft.
+    """
     parsed = ParsedImport(format="doccano", tool="doccano")
     errors: list[dict[str, Any]] = []
+    skipped = 0
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.append(
@@ -33,18 +41,23 @@ def parse_doccano(items: list[Any], mapper: LabelMapper) -> ParsedImport:
         if problems:
             errors.append({"index": index, "errors": {"label": problems}})
             continue
-        if spans or labels:
-            annotator = item.get("user") or item.get("annotator") or "doccano"
+        if item.get("status") == "skipped":
+            skipped += 1
+        elif spans or labels:
+            annotator = item.get("user") or item.get("annotator")
             parsed.annotations.append(
                 ImportedAnnotation(
                     index=index,
-                    annotator=annotator_name(annotator),
+                    annotator=annotator_name(annotator, default_annotator),
                     spans=spans,
                     labels=labels,
+                    draft=item.get("status") == "draft",
                 )
             )
     if errors:
         raise ArticleImportError(errors)
+    if skipped:
+        parsed.warnings.append(CANCELLED.format(count=skipped))
     return parsed
 
 
@@ -58,6 +71,7 @@ def _article(item: dict[str, Any]) -> dict[str, Any]:
         article["meta"]["doccano_id"] = item["id"]
     if isinstance(item.get("meta"), dict):
         article["meta"].update(item["meta"])
+    article["meta"].pop(EXPORT_META_KEY, None)
     return article
 
 

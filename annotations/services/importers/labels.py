@@ -12,6 +12,8 @@ from annotations.scheme import Scheme
 
 from .parsed import ImportFormatError
 
+CANCELLED = "{count} cancelled (skipped) annotation(s) were not imported."
+
 
 class LabelMapper:
     """Maps source span labels and choices onto the scheme, collecting unknown ones."""
@@ -106,8 +108,11 @@ def add_answer(
         labels[question] = choice
 
 
-def annotator_name(completed_by: Any) -> str:
-    """A source annotator's name: an email, username or id (``user<id>``)."""
+def annotator_name(completed_by: Any, default: str | None = None) -> str:
+    """A source annotator's name: an email, username or id (``user<id>``).
+
+    ``default`` (else ``unknown``) when the source names nobody.
+    """
     if isinstance(completed_by, dict):
         completed_by = (
             completed_by.get("email")
@@ -115,7 +120,7 @@ def annotator_name(completed_by: Any) -> str:
             or completed_by.get("id")
         )
     if completed_by is None or completed_by == "":
-        return "unknown"
+        return default or "unknown"
     if isinstance(completed_by, int) and not isinstance(completed_by, bool):
         return f"user{completed_by}"
     return str(completed_by)
