@@ -212,9 +212,7 @@ def _check_external_id_texts(cleaned: list[dict], stored: dict[str, str]) -> Non
         else:
             first_seen.setdefault(external_id, (index, digest))
             continue
-        conflicts.append(
-            {"index": index, "external_id": external_id, "reason": reason}
-        )
+        conflicts.append({"index": index, "external_id": external_id, "reason": reason})
     if conflicts:
         raise ImportConflictError(conflicts)
 

@@ -87,7 +87,10 @@ def _raw_spans_and_labels(item: dict[str, Any]) -> tuple[Any, Any]:
     if (
         raw_spans is None
         and isinstance(raw_labels, list)
-        and any(isinstance(x, list) for x in raw_labels)
+        and (
+            any(isinstance(x, list) for x in raw_labels)
+            or ("cats" in item and not raw_labels)  # no spans, answers in cats
+        )
     ):
         return raw_labels, item.get("cats", [])
     if raw_spans is not None:

@@ -32,7 +32,7 @@ ID_ONLY_PREDICTIONS = (
     "them in full with an export snapshot whose serialization_options include "
     '{{"predictions": {{"only_id": false}}}} (POST /api/projects/<id>/exports/, '
     "then download it), or `label-studio export <project> JSON "
-    "--export-serializer-context '{{\"predictions\": {{\"only_id\": false}}}}'`."
+    '--export-serializer-context \'{{"predictions": {{"only_id": false}}}}\'`.'
 )
 
 
@@ -73,7 +73,9 @@ def parse_labelstudio(
     if errors:
         raise ArticleImportError(errors)
     if parsed.predictions_skipped:
-        parsed.warnings.append(ID_ONLY_PREDICTIONS.format(count=parsed.predictions_skipped))
+        parsed.warnings.append(
+            ID_ONLY_PREDICTIONS.format(count=parsed.predictions_skipped)
+        )
     if cancelled:
         parsed.warnings.append(CANCELLED.format(count=cancelled))
     return parsed

@@ -37,7 +37,7 @@ UNREAD = (
 
 def is_labelstudio_csv(rows: list[dict[str, Any]]) -> bool:
     """A CSV whose header holds the columns Label Studio's export always writes."""
-    return bool(rows) and FIXED_COLUMNS <= rows[0].keys()
+    return bool(rows) and rows[0].keys() >= FIXED_COLUMNS
 
 
 def labelstudio_csv_tasks(

@@ -162,7 +162,10 @@ def test_own_label_studio_export_keeps_who_annotated_what(project):
         for a in Annotation.objects.prefetch_related("spans").order_by("id")
     }
     assert set(stored) == {"imported.labelstudio.anna", "imported.labelstudio.jörg"}
-    anna, jorg = stored["imported.labelstudio.anna"], stored["imported.labelstudio.jörg"]
+    anna, jorg = (
+        stored["imported.labelstudio.anna"],
+        stored["imported.labelstudio.jörg"],
+    )
     assert [s.text for s in anna.spans.all()] == ["Siemens"]
     assert [s.text for s in jorg.spans.all()] == ["Ende"]
     assert (anna.status, jorg.status) == ("submitted", "draft")  # as exported
@@ -181,7 +184,11 @@ def test_label_studio_lead_time_seconds_become_milliseconds(project):
     task = {
         "data": {"text": TEXT},
         "annotations": [
-            {"completed_by": 5, "lead_time": 3.2071, "result": [ls_result(TEXT, "Ende")]}
+            {
+                "completed_by": 5,
+                "lead_time": 3.2071,
+                "result": [ls_result(TEXT, "Ende")],
+            }
         ],
     }
     import_data(project=project, data=[task])
@@ -193,8 +200,16 @@ def test_label_studio_lead_time_seconds_become_milliseconds(project):
 
 def test_drafts_name_the_item_line_annotator_and_missing_question(project):
     lines = jsonl(
-        {"text": "BASF fiel.", "label": [[0, 4, "ORG"]], "cats": ["sentiment:negative"]},
-        {"text": "SAP stieg.", "label": [[0, 3, "ORG"]], "cats": ["positive", "biased"]},
+        {
+            "text": "BASF fiel.",
+            "label": [[0, 4, "ORG"]],
+            "cats": ["sentiment:negative"],
+        },
+        {
+            "text": "SAP stieg.",
+            "label": [[0, 3, "ORG"]],
+            "cats": ["positive", "biased"],
+        },
         {"text": "RWE schloss.", "label": [], "cats": [], "user": "kim"},
         {"text": "VW sank.", "label": [[0, 2, "ORG"]], "user": "kim"},
     )
@@ -280,7 +295,8 @@ def test_label_studio_csv_export_brings_its_annotations(project):
     assert stored["imported.labelstudio.user17"].labels == {"sentiment": "negative"}
     article = Article.objects.get(external_id="csv-1")
     assert article.text == TEXT
-    assert "label" not in article.meta and "annotator" not in article.meta
+    assert "label" not in article.meta
+    assert "annotator" not in article.meta
     assert [d["line"] for d in summary.drafts] == [2]  # the task's first row
 
 
