@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from annotations.choices import AnnotationStatus
 from annotations.models import Annotation
 from annotations.selectors.annotators import annotator_pseudonym
+
+
+class CommaMultipleChoiceField(forms.MultipleChoiceField):
+    """Choices repeated (``?status=a&status=b``) or comma-separated (``?status=a,b``)."""
+
+    def to_python(self, value):
+        return [
+            part.strip()
+            for item in super().to_python(value)
+            for part in item.split(",")
+            if part.strip()
+        ]
+
+
+class CommaMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = CommaMultipleChoiceField
 
 
 class AnnotationFilter(django_filters.FilterSet):
@@ -17,7 +34,7 @@ class AnnotationFilter(django_filters.FilterSet):
     they were shown; a value that matches nobody gives an empty list.
     """
 
-    status = django_filters.MultipleChoiceFilter(
+    status = CommaMultipleChoiceFilter(
         choices=AnnotationStatus.choices, help_text="draft, submitted or skipped"
     )
     annotator = django_filters.CharFilter(
