@@ -251,12 +251,15 @@ class CommaListField(serializers.CharField):
 
 class ExportQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=sorted(EXPORT_FORMATS), default="jsonl")
-    source = serializers.ChoiceField(choices=["gold", "annotations"], default="gold")
+    source = serializers.ChoiceField(
+        choices=["gold", "annotations", "predictions"], default="gold"
+    )
     status = CommaListField(
         required=False,
         help_text=(
             "gold: final, draft, consensus (default final,consensus); annotations: "
-            "draft, submitted, skipped (default submitted). Comma-separated."
+            "draft, submitted, skipped (default submitted); predictions: none. "
+            "Comma-separated."
         ),
     )
     guideline_version = serializers.IntegerField(

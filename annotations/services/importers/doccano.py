@@ -10,8 +10,19 @@ from typing import Any
 
 from annotations.services.articles import ArticleImportError
 
-from .labels import CANCELLED, LabelMapper, add_answer, annotator_name
-from .parsed import EXPORT_META_KEY, ImportedAnnotation, ParsedImport
+from .labels import (
+    CANCELLED,
+    LabelMapper,
+    add_answer,
+    annotator_name,
+    label_scores,
+)
+from .parsed import (
+    EXPORT_META_KEY,
+    ImportedAnnotation,
+    ImportedPrediction,
+    ParsedImport,
+)
 
 
 def parse_doccano(
@@ -35,13 +46,15 @@ def parse_doccano(
             continue
         parsed.articles.append(_article(item))
         raw_spans, raw_labels = _raw_spans_and_labels(item)
-        spans, problems = _spans(raw_spans, mapper)
+        spans, problems = _spans(raw_spans, mapper, item.get("span_scores"))
         labels, label_problems = _labels(raw_labels, mapper)
         problems += label_problems
         if problems:
             errors.append({"index": index, "errors": {"label": problems}})
             continue
-        if item.get("status") == "skipped":
+        if item.get("pipeline") is not None:
+            parsed.predictions.append(_prediction(index, item, spans, mapper))
+        elif item.get("status") == "skipped":
             skipped += 1
         elif spans or labels:
             annotator = item.get("user") or item.get("annotator")
@@ -98,10 +111,29 @@ def _raw_spans_and_labels(item: dict[str, Any]) -> tuple[Any, Any]:
     return None, raw_labels
 
 
-def _spans(raw_spans: Any, mapper: LabelMapper) -> tuple[list[dict], list[str]]:
+def _prediction(
+    index: int, item: dict[str, Any], spans: list[dict], mapper: LabelMapper
+) -> ImportedPrediction:
+    """A line of our ``source=predictions`` export: back to a prediction."""
+    evidence = item.get("evidence")
+    return ImportedPrediction(
+        index=index,
+        pipeline=str(item["pipeline"]),
+        version=str(item.get("pipeline_version") or "imported"),
+        spans=spans,
+        labels=label_scores(item.get("label_scores"), mapper),
+        evidence=evidence if isinstance(evidence, list) else [],
+    )
+
+
+def _spans(
+    raw_spans: Any, mapper: LabelMapper, scores: Any = None
+) -> tuple[list[dict], list[str]]:
+    """Spans of either shape; ``scores`` (a prediction's) go with them in order."""
     spans: list[dict] = []
     problems: list[str] = []
-    for raw in raw_spans or []:
+    scores = scores if isinstance(scores, list) else []
+    for number, raw in enumerate(raw_spans or []):
         if isinstance(raw, list) and len(raw) == 3:
             start, end, name = raw
         elif isinstance(raw, dict):
@@ -118,6 +150,8 @@ def _spans(raw_spans: Any, mapper: LabelMapper) -> tuple[list[dict], list[str]]:
         label = mapper.span(name)
         if label is not None:
             spans.append({"start": start, "end": end, "label": label})
+            if number < len(scores) and isinstance(scores[number], int | float):
+                spans[-1]["score"] = float(scores[number])
     return spans, problems
 
 

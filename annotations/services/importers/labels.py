@@ -124,3 +124,21 @@ def annotator_name(completed_by: Any, default: str | None = None) -> str:
     if isinstance(completed_by, int) and not isinstance(completed_by, bool):
         return f"user{completed_by}"
     return str(completed_by)
+
+
+def label_scores(raw: Any, mapper: LabelMapper) -> dict[str, dict[str, float]]:
+    """``{question: {choice: score}}`` of a prediction mapped onto the scheme;
+    entries that are not of that shape are left out."""
+    scores: dict[str, dict[str, float]] = {}
+    if not isinstance(raw, dict):
+        return scores
+    for question, choices in raw.items():
+        if not isinstance(choices, dict):
+            continue
+        for choice, score in choices.items():
+            if not isinstance(score, int | float) or isinstance(score, bool):
+                continue
+            mapped = mapper.choice(question, choice)
+            if mapped is not None:
+                scores.setdefault(mapped[0], {})[mapped[1]] = float(score)
+    return scores

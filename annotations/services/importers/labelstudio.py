@@ -11,7 +11,13 @@ from typing import Any
 
 from annotations.services.articles import ArticleImportError
 
-from .labels import CANCELLED, LabelMapper, add_answer, annotator_name
+from .labels import (
+    CANCELLED,
+    LabelMapper,
+    add_answer,
+    annotator_name,
+    label_scores,
+)
 from .parsed import (
     ARTICLE_FIELDS,
     EXPORT_META_KEY,
@@ -205,26 +211,11 @@ def _predictions(
                 pipeline=detail.get("pipeline", "labelstudio"),
                 version=str(detail.get("pipeline_version", version)),
                 spans=spans,
-                labels=_scores(detail.get("labels"), mapper) or labels,
+                labels=label_scores(detail.get("labels"), mapper) or labels,
                 evidence=detail.get("evidence") or [],
             )
         )
     return problems
-
-
-def _scores(raw: Any, mapper: LabelMapper) -> dict[str, dict[str, float]]:
-    """``{question: {choice: score}}`` mapped onto the scheme (unreadable: empty)."""
-    scores: dict[str, dict[str, float]] = {}
-    if not isinstance(raw, dict):
-        return scores
-    for question, choices in raw.items():
-        if not isinstance(choices, dict):
-            continue
-        for choice, score in choices.items():
-            mapped = mapper.choice(question, choice)
-            if mapped is not None and isinstance(score, int | float):
-                scores.setdefault(mapped[0], {})[mapped[1]] = float(score)
-    return scores
 
 
 def _entries(

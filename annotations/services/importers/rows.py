@@ -23,7 +23,7 @@ from typing import Any
 
 from annotations.services.articles import ArticleImportError
 
-from .labels import CANCELLED, LabelMapper, add_answer
+from .labels import CANCELLED, LabelMapper, add_answer, label_scores
 from .parsed import (
     ARTICLE_FIELDS,
     EXPORT_META_KEY,
@@ -64,8 +64,7 @@ def parse_rows(
         parsed.articles.append(_article(item))
         spans, problems = _spans(item.get("spans"), mapper)
         if item.get("pipeline") is not None:
-            labels, more = _label_scores(item.get("label_scores"), mapper)
-            problems += more
+            labels = label_scores(item.get("label_scores"), mapper)
             if not problems:
                 parsed.predictions.append(_prediction(index, item, spans, labels))
         else:
@@ -139,25 +138,6 @@ def _answers(raw: Any, mapper: LabelMapper) -> tuple[dict[str, Any], list[str]]:
             if mapped is not None:
                 add_answer(labels, mapper.scheme, *mapped)
     return labels, []
-
-
-def _label_scores(
-    raw: Any, mapper: LabelMapper
-) -> tuple[dict[str, dict[str, float]], list[str]]:
-    """``{question: {choice: score}}`` of a prediction row, mapped onto the scheme."""
-    if raw is None:
-        return {}, []
-    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
-        return {}, ["label_scores must be an object {question: {choice: score}}"]
-    scores: dict[str, dict[str, float]] = {}
-    for question, choices in raw.items():
-        for choice, score in choices.items():
-            if not isinstance(score, int | float) or isinstance(score, bool):
-                return {}, [f"label_scores[{question!r}][{choice!r}] is not a number"]
-            mapped = mapper.choice(question, choice)
-            if mapped is not None:
-                scores.setdefault(mapped[0], {})[mapped[1]] = float(score)
-    return scores, []
 
 
 def _prediction(
