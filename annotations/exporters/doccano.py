@@ -91,8 +91,8 @@ def line_object(row: ExportRow, scheme: ExportScheme, task: str) -> dict[str, An
         obj["pipeline"] = row.prediction.pipeline
         obj["pipeline_version"] = row.prediction.version
         obj["span_scores"] = [span.score for span in sorted_spans(row)]
-        obj["label_scores"] = canonical(row.prediction.label_scores)
-        obj["evidence"] = canonical(row.prediction.evidence)
+        obj["label_scores"] = row.prediction.label_scores
+        obj["evidence"] = row.prediction.evidence
     return obj
 
 

@@ -46,8 +46,8 @@ def row_to_json(row: ExportRow, *, split: str) -> dict[str, Any]:
     if row.prediction is not None:
         obj["pipeline"] = row.prediction.pipeline
         obj["pipeline_version"] = row.prediction.version
-        obj["label_scores"] = canonical(row.prediction.label_scores)
-        obj["evidence"] = canonical(row.prediction.evidence)
+        obj["label_scores"] = row.prediction.label_scores
+        obj["evidence"] = row.prediction.evidence
     return obj
 
 

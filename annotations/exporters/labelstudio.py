@@ -69,7 +69,7 @@ _ANNOTATION_ID_BITS: Final = 48
 
 
 def result_id(*parts: object) -> str:
-    joined = "\x1f".join(str(part) for part in parts)
+    joined = "\x1f".join(map(str, parts))
     return hashlib.sha256(joined.encode()).hexdigest()[:10]
 
 
@@ -166,8 +166,8 @@ def task_meta(rows: list[ExportRow]) -> dict[str, Any]:
             "model_version": model_version(row.prediction),
             "pipeline": row.prediction.pipeline,
             "pipeline_version": row.prediction.version,
-            "labels": canonical(row.prediction.label_scores),
-            "evidence": canonical(row.prediction.evidence),
+            "labels": row.prediction.label_scores,
+            "evidence": row.prediction.evidence,
         }
         for row in rows
         if row.prediction is not None

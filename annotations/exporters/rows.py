@@ -57,6 +57,8 @@ class ExportPrediction:
     ``label_scores``: ``{question: {choice: score}}`` (the row's ``labels`` hold the
     best choice of each, see ``best_choices``); ``evidence``: the spans behind the
     scores, ``[{"question", "spans": [{start, end, label, text, score, ...}]}]``.
+    Both come with their keys sorted at every level (``base.sorted_json``), so
+    exporters write them as they are.
     """
 
     pipeline: str
