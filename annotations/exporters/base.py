@@ -237,17 +237,6 @@ def resolve_split(row: ExportRow, *, seed: str, ratios: Ratios) -> Split:
     return assign_split(str(row.article_id), seed=seed, ratios=ratios)
 
 
-_SORTED_ENCODER: Final = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True
-)
-
-
-def sorted_json(value: Any) -> Any:
-    """``canonical(value)`` for JSON data, done by the C encoder and decoder: the
-    fast way for the large nested values of prediction rows (scores, evidence)."""
-    return json.loads(_SORTED_ENCODER.encode(value))
-
-
 def canonical(value: Any) -> Any:
     """``value`` with every dict's keys sorted (recursively), for stable JSON."""
     if isinstance(value, dict):

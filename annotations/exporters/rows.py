@@ -57,8 +57,9 @@ class ExportPrediction:
     ``label_scores``: ``{question: {choice: score}}`` (the row's ``labels`` hold the
     best choice of each, see ``best_choices``); ``evidence``: the spans behind the
     scores, ``[{"question", "spans": [{start, end, label, text, score, ...}]}]``.
-    Both come with their keys sorted at every level (``base.sorted_json``), so
-    exporters write them as they are.
+    Exporters write both as they are: the selector sorts the keys of
+    ``label_scores``; ``evidence`` keeps the order the pipeline stored (sorting it
+    would cost as much as reading it).
     """
 
     pipeline: str

@@ -18,7 +18,7 @@ from annotations.exporters import (
     ExportSpan,
     best_choices,
 )
-from annotations.exporters.base import sorted_json
+from annotations.exporters.base import canonical
 from annotations.models import Prediction, Project
 from annotations.selectors.export_chunks import (
     chunk_articles,
@@ -62,8 +62,8 @@ def prediction_rows(
                 prediction=ExportPrediction(
                     pipeline=pipeline,
                     version=version,
-                    label_scores=sorted_json(labels or {}),
-                    evidence=sorted_json(evidence or []),
+                    label_scores=canonical(labels or {}),
+                    evidence=evidence or [],
                 ),
                 spans=spans or [],
                 keep=filters.labels,
