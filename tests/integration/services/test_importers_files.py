@@ -77,8 +77,10 @@ def test_error_lines_are_counted_by_newlines_only(project):
 
 
 def test_format_detection_reads_the_first_line_only_up_to_newline():
-    first = json.dumps({"text": "a\u2028b", "label": [[0, 1, "ORG"]]})
-    assert detect_format(first + "\n", "x.jsonl") == "doccano"
+    first = json.dumps(
+        {"text": "a\u2028b", "label": [[0, 1, "ORG"]]}, ensure_ascii=False
+    )
+    assert detect_format(f"{first}\n{first}\n", "x.jsonl") == "doccano"
 
 
 # --- 4. Label Studio predictions as ids ---------------------------------------------
