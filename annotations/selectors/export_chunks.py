@@ -1,7 +1,7 @@
 """Walking a project's articles in keyset chunks for the export row selectors.
 
 Imported by ``selectors.export_rows`` and ``selectors.export_predictions``; imports
-the models. Each chunk is a range of article ids; the rows of a chunk are read by
+the models and the ``exporters`` row types. Each chunk is a range of article ids; the rows of a chunk are read by
 id range within the project (one query per kind of row), never with long IN lists.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from annotations.exporters import ExportRow, ExportSpan
 from annotations.models import Article, Project
 
 ARTICLE_FIELDS = ("id", "external_id", "language", "title", "text", "meta")
@@ -62,3 +63,28 @@ def chunk_articles(project: Project, ids) -> dict[int, dict[str, Any]]:
         .values(*ARTICLE_FIELDS)
         if article["id"] in wanted
     }
+
+
+def article_row(
+    article: dict[str, Any],
+    *,
+    spans: tuple[ExportSpan, ...],
+    labels: dict[str, Any],
+    guideline_version: int | None,
+    meta: dict[str, Any] | None = None,
+    **extra: Any,
+) -> ExportRow:
+    """The export row of a chunk article (``chunk_articles``); ``meta`` defaults to
+    the article's, ``extra`` sets ``annotator``, ``status`` or ``prediction``."""
+    return ExportRow(
+        article_id=article["id"],
+        external_id=article["external_id"],
+        language=article["language"],
+        title=article["title"],
+        text=article["text"],
+        spans=spans,
+        labels=labels or {},
+        meta=(article["meta"] or {}) if meta is None else meta,
+        guideline_version=guideline_version,
+        **extra,
+    )

@@ -21,6 +21,7 @@ from annotations.exporters import (
 from annotations.exporters.base import canonical
 from annotations.models import Prediction, Project
 from annotations.selectors.export_chunks import (
+    article_row,
     chunk_articles,
     chunk_filter,
     id_chunks,
@@ -80,12 +81,8 @@ def _row(
     scheme: ExportScheme,
 ) -> ExportRow:
     text = article["text"]
-    return ExportRow(
-        article_id=article["id"],
-        external_id=article["external_id"],
-        language=article["language"],
-        title=article["title"],
-        text=text,
+    return article_row(
+        article,
         spans=tuple(
             ExportSpan(
                 start=span["start"],
@@ -98,7 +95,6 @@ def _row(
             if not keep or span["label"] in keep
         ),
         labels=best_choices(prediction.label_scores, scheme),
-        meta=article["meta"] or {},
         guideline_version=None,
         prediction=prediction,
     )

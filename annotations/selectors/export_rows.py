@@ -37,6 +37,7 @@ from annotations.models import (
 )
 from annotations.selectors.annotators import annotator_names
 from annotations.selectors.export_chunks import (
+    article_row,
     chunk_articles,
     chunk_filter,
     id_chunks,
@@ -126,23 +127,18 @@ def _row(
     annotator: str | None = None,
     status: str | None = None,
 ) -> ExportRow:
-    meta = article["meta"] or {}
-    if meta_extra:
-        meta = {**meta, "newsroom": meta_extra}
     text = article["text"]
-    return ExportRow(
-        article_id=article["id"],
-        external_id=article["external_id"],
-        language=article["language"],
-        title=article["title"],
-        text=text,
+    return article_row(
+        article,
         spans=tuple(
             ExportSpan(start=start, end=end, label=label, text=text[start:end])
             for start, end, label in spans
         ),
-        labels=labels or {},
-        meta=meta,
+        labels=labels,
         guideline_version=guideline_version,
+        meta={**(article["meta"] or {}), "newsroom": meta_extra}
+        if meta_extra
+        else None,
         annotator=annotator,
         status=status,
     )

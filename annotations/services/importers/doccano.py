@@ -8,21 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.services.articles import ArticleImportError
-
 from .labels import (
-    CANCELLED,
     LabelMapper,
     add_answer,
     annotator_name,
-    label_scores,
+    exported_prediction,
+    finish,
 )
-from .parsed import (
-    EXPORT_META_KEY,
-    ImportedAnnotation,
-    ImportedPrediction,
-    ParsedImport,
-)
+from .parsed import EXPORT_META_KEY, ImportedAnnotation, ParsedImport
 
 
 def parse_doccano(
@@ -53,7 +46,7 @@ def parse_doccano(
             errors.append({"index": index, "errors": {"label": problems}})
             continue
         if item.get("pipeline") is not None:
-            parsed.predictions.append(_prediction(index, item, spans, mapper))
+            parsed.predictions.append(exported_prediction(index, item, spans, mapper))
         elif item.get("status") == "skipped":
             skipped += 1
         elif spans or labels:
@@ -67,11 +60,7 @@ def parse_doccano(
                     draft=item.get("status") == "draft",
                 )
             )
-    if errors:
-        raise ArticleImportError(errors)
-    if skipped:
-        parsed.warnings.append(CANCELLED.format(count=skipped))
-    return parsed
+    return finish(parsed, errors, skipped)
 
 
 def _article(item: dict[str, Any]) -> dict[str, Any]:
@@ -109,21 +98,6 @@ def _raw_spans_and_labels(item: dict[str, Any]) -> tuple[Any, Any]:
     if raw_spans is not None:
         return raw_spans, item.get("cats", item.get("label", []))
     return None, raw_labels
-
-
-def _prediction(
-    index: int, item: dict[str, Any], spans: list[dict], mapper: LabelMapper
-) -> ImportedPrediction:
-    """A line of our ``source=predictions`` export: back to a prediction."""
-    evidence = item.get("evidence")
-    return ImportedPrediction(
-        index=index,
-        pipeline=str(item["pipeline"]),
-        version=str(item.get("pipeline_version") or "imported"),
-        spans=spans,
-        labels=label_scores(item.get("label_scores"), mapper),
-        evidence=evidence if isinstance(evidence, list) else [],
-    )
 
 
 def _spans(

@@ -1,7 +1,9 @@
-"""Mapping source labels onto the project's scheme, and naming source annotators.
+"""Mapping source labels onto the scheme, naming source annotators, and what every
+reader shares (our exported predictions read back, the end of a parse).
 
-Imported by the Label Studio and doccano readers and the package's ``parse_import``;
-imports the pure ``scheme`` module. No database access.
+Imported by the Label Studio, doccano and row readers and the package's
+``parse_import``; imports the pure ``scheme`` module and ``ArticleImportError``.
+No database access.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from annotations.scheme import Scheme
+from annotations.services.articles import ArticleImportError
 
-from .parsed import ImportFormatError
+from .parsed import ImportedPrediction, ImportFormatError, ParsedImport
 
 CANCELLED = "{count} cancelled (skipped) annotation(s) were not imported."
 
@@ -142,3 +145,31 @@ def label_scores(raw: Any, mapper: LabelMapper) -> dict[str, dict[str, float]]:
             if mapped is not None:
                 scores.setdefault(mapped[0], {})[mapped[1]] = float(score)
     return scores
+
+
+def exported_prediction(
+    index: int, item: dict[str, Any], spans: list[dict], mapper: LabelMapper
+) -> ImportedPrediction:
+    """A row of our ``source=predictions`` export (``jsonl``, ``doccano``) back as a
+    prediction: pipeline, version, ``label_scores`` and ``evidence``."""
+    evidence = item.get("evidence")
+    return ImportedPrediction(
+        index=index,
+        pipeline=str(item["pipeline"]),
+        version=str(item.get("pipeline_version") or "imported"),
+        spans=spans,
+        labels=label_scores(item.get("label_scores"), mapper),
+        evidence=evidence if isinstance(evidence, list) else [],
+    )
+
+
+def finish(
+    parsed: ParsedImport, errors: list[dict[str, Any]], cancelled: int
+) -> ParsedImport:
+    """The parsed import, or ArticleImportError for the items' errors; cancelled
+    (skipped) annotations left out are named in the warnings."""
+    if errors:
+        raise ArticleImportError(errors)
+    if cancelled:
+        parsed.warnings.append(CANCELLED.format(count=cancelled))
+    return parsed

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from annotations.services.articles import ArticleImportError
-
 from .labels import (
-    CANCELLED,
     LabelMapper,
     add_answer,
     annotator_name,
+    finish,
     label_scores,
 )
 from .parsed import (
@@ -76,15 +74,11 @@ def parse_labelstudio(
         item_errors += _predictions(task, index, mapper, parsed)
         if item_errors:
             errors.append({"index": index, "errors": {"annotations": item_errors}})
-    if errors:
-        raise ArticleImportError(errors)
-    if parsed.predictions_skipped:
+    if parsed.predictions_skipped and not errors:
         parsed.warnings.append(
             ID_ONLY_PREDICTIONS.format(count=parsed.predictions_skipped)
         )
-    if cancelled:
-        parsed.warnings.append(CANCELLED.format(count=cancelled))
-    return parsed
+    return finish(parsed, errors, cancelled)
 
 
 def _article(data: dict[str, Any]) -> dict[str, Any]:

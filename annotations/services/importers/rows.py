@@ -21,16 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.services.articles import ArticleImportError
-
-from .labels import CANCELLED, LabelMapper, add_answer, label_scores
-from .parsed import (
-    ARTICLE_FIELDS,
-    EXPORT_META_KEY,
-    ImportedAnnotation,
-    ImportedPrediction,
-    ParsedImport,
-)
+from .labels import LabelMapper, add_answer, exported_prediction, finish
+from .parsed import ARTICLE_FIELDS, EXPORT_META_KEY, ImportedAnnotation, ParsedImport
 
 EXPORT_ONLY_KEYS = frozenset(
     {
@@ -64,9 +56,10 @@ def parse_rows(
         parsed.articles.append(_article(item))
         spans, problems = _spans(item.get("spans"), mapper)
         if item.get("pipeline") is not None:
-            labels = label_scores(item.get("label_scores"), mapper)
             if not problems:
-                parsed.predictions.append(_prediction(index, item, spans, labels))
+                parsed.predictions.append(
+                    exported_prediction(index, item, spans, mapper)
+                )
         else:
             labels, more = _answers(item.get("labels"), mapper)
             problems += more
@@ -87,11 +80,7 @@ def parse_rows(
                 )
         if problems:
             errors.append({"index": index, "errors": {"annotations": problems}})
-    if errors:
-        raise ArticleImportError(errors)
-    if skipped:
-        parsed.warnings.append(CANCELLED.format(count=skipped))
-    return parsed
+    return finish(parsed, errors, skipped)
 
 
 def _article(item: dict[str, Any]) -> dict[str, Any]:
@@ -138,17 +127,3 @@ def _answers(raw: Any, mapper: LabelMapper) -> tuple[dict[str, Any], list[str]]:
             if mapped is not None:
                 add_answer(labels, mapper.scheme, *mapped)
     return labels, []
-
-
-def _prediction(
-    index: int, item: dict[str, Any], spans: list[dict], labels: dict
-) -> ImportedPrediction:
-    evidence = item.get("evidence")
-    return ImportedPrediction(
-        index=index,
-        pipeline=str(item["pipeline"]),
-        version=str(item.get("pipeline_version") or "imported"),
-        spans=spans,
-        labels=labels,
-        evidence=evidence if isinstance(evidence, list) else [],
-    )

@@ -17,6 +17,7 @@ from annotations.selectors.exports import ExportFilters, export_count
 from annotations.services.exports import export_stream
 from annotations.services.importers import import_data
 from tests.factories import TEXT, ArticleFactory, ProjectFactory, span
+from tests.unit.exporters.nasty import load_hf_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -176,22 +177,7 @@ def test_spacy_docs_hold_scores_as_spacy_does(project, predicted):
 
 
 def test_hf_features_describe_the_prediction_columns(tmp_path, project, predicted):
-    import datasets
-
-    with tarfile.open(fileobj=io.BytesIO(exported(project, "hf"))) as tar:
-        tar.extractall(tmp_path, filter="data")
-    info = json.loads((tmp_path / "dataset_info.json").read_text("utf-8"))
-    files = {
-        split: str(tmp_path / f"{split}.jsonl")
-        for split in ("train", "dev", "test")
-        if (tmp_path / f"{split}.jsonl").stat().st_size
-    }
-    loaded = datasets.load_dataset(
-        "json",
-        data_files=files,
-        features=datasets.Features.from_dict(info["features"]),
-        cache_dir=str(tmp_path / "cache"),
-    )
+    loaded = load_hf_archive(exported(project, "hf"), tmp_path)
     records = [r for split in loaded.values() for r in split]
     fin = next(r for r in records if r["pipeline"] == "fin-en" and r["id"])
     assert [s["score"] for s in fin["spans"]] == [0.9, 0.55]

@@ -20,6 +20,7 @@ from annotations.services.importers import (
     detect_format,
     import_data,
 )
+from tests.factories import ls_choice, ls_span
 
 pytestmark = pytest.mark.django_db
 
@@ -29,30 +30,6 @@ ANSWERS = {"sentiment": "positive", "bias": "non_biased"}
 
 def jsonl(*items) -> bytes:
     return "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items).encode()
-
-
-def ls_result(text, part, label="ORG"):
-    start = text.index(part)
-    return {
-        "from_name": "label",
-        "to_name": "text",
-        "type": "labels",
-        "value": {
-            "start": start,
-            "end": start + len(part),
-            "text": part,
-            "labels": [label],
-        },
-    }
-
-
-def ls_choices(question, *choices):
-    return {
-        "from_name": question,
-        "to_name": "text",
-        "type": "choices",
-        "value": {"choices": list(choices)},
-    }
 
 
 # --- 1. JSON Lines: only \n ends a line --------------------------------------------
@@ -93,7 +70,10 @@ def test_id_only_predictions_are_skipped_and_explained(project):
             "id": n,
             "data": {"text": f"Siemens {n}"},
             "annotations": [
-                {"completed_by": 3, "result": [ls_result(f"Siemens {n}", "Siemens")]}
+                {
+                    "completed_by": 3,
+                    "result": [ls_span(f"Siemens {n}", "Siemens", "ORG")],
+                }
             ],
             "predictions": [10 + n, 20 + n],
             "drafts": [],
@@ -134,9 +114,9 @@ def own_export_task():
                 "completed_by": None,
                 "ground_truth": False,
                 "result": [
-                    ls_result(TEXT, "Siemens"),
-                    ls_choices("sentiment", "positive"),
-                    ls_choices("bias", "non_biased"),
+                    ls_span(TEXT, "Siemens", "ORG"),
+                    ls_choice("sentiment", "positive"),
+                    ls_choice("bias", "non_biased"),
                 ],
             },
             {
@@ -147,9 +127,9 @@ def own_export_task():
                 "ground_truth": False,
                 "lead_time": 12.5,
                 "result": [
-                    ls_result(TEXT, "Ende", "LOADED"),
-                    ls_choices("sentiment", "negative"),
-                    ls_choices("bias", "biased"),
+                    ls_span(TEXT, "Ende", "LOADED"),
+                    ls_choice("sentiment", "negative"),
+                    ls_choice("bias", "biased"),
                 ],
             },
         ],
@@ -189,7 +169,7 @@ def test_label_studio_lead_time_seconds_become_milliseconds(project):
             {
                 "completed_by": 5,
                 "lead_time": 3.2071,
-                "result": [ls_result(TEXT, "Ende")],
+                "result": [ls_span(TEXT, "Ende", "ORG")],
             }
         ],
     }
@@ -244,7 +224,7 @@ def test_drafts_name_the_item_line_annotator_and_missing_question(project):
 
 def csv_rows():
     """Rows as Label Studio's CSV export writes them (its converter's csv2 columns)."""
-    spans = [ls_result(TEXT, "Siemens")["value"]]
+    spans = [ls_span(TEXT, "Siemens", "ORG")["value"]]
     return [
         {
             "annotation_id": 31,

@@ -15,38 +15,13 @@ from annotations.services.importers import (
     detect_format,
     import_data,
 )
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import ProjectFactory, UserFactory, ls_choice, ls_span
 
 pytestmark = pytest.mark.django_db
 
 TEXT = (
     "Kurssturz 📉 bei Société Générale: BASF verliert 5 %.\r\nAnalysten sind skeptisch."
 )
-
-
-def ls_span(text, part, label, rid="r"):
-    start = text.index(part)
-    return {
-        "id": rid,
-        "from_name": "label",
-        "to_name": "text",
-        "type": "labels",
-        "value": {
-            "start": start,
-            "end": start + len(part),
-            "text": part,
-            "labels": [label],
-        },
-    }
-
-
-def ls_choice(question, choice):
-    return {
-        "from_name": question,
-        "to_name": "text",
-        "type": "choices",
-        "value": {"choices": [choice]},
-    }
 
 
 def tasks():
