@@ -169,6 +169,8 @@ def parse_import(
     annotator = check_annotator(annotator)
     lines: list[int] = []
     if isinstance(data, list | dict):
+        if fmt == "csv":
+            raise ImportFormatError("A CSV import needs the file's text, not JSON.")
         decoded: Any = data
         fmt = fmt or (
             "labelstudio"

@@ -294,3 +294,8 @@ def test_label_studio_csv_columns_that_cannot_be_read_are_warned(project):
         "or export JSON from Label Studio."
     ]
     assert Article.objects.get().meta["stimmung"] == '{"choices": ["positive"]}'
+
+
+def test_csv_needs_the_file_text(project):
+    with pytest.raises(ImportFormatError, match="needs the file's text"):
+        import_data(project=project, data=[{"text": "a"}], fmt="csv")
