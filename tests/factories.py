@@ -145,6 +145,33 @@ def annotate(
     )
 
 
+def ls_span(text, part, label, rid="r"):
+    """A Label Studio ``labels`` result for the first ``part`` of ``text``."""
+    start = text.index(part)
+    return {
+        "id": rid,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {
+            "start": start,
+            "end": start + len(part),
+            "text": part,
+            "labels": [label],
+        },
+    }
+
+
+def ls_choice(question, choice):
+    """A Label Studio ``choices`` result answering ``question``."""
+    return {
+        "from_name": question,
+        "to_name": "text",
+        "type": "choices",
+        "value": {"choices": [choice]},
+    }
+
+
 def _latest_guideline(project: Project):
     return project.guideline_versions.order_by("-number").first()
 

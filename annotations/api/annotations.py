@@ -22,8 +22,10 @@ from annotations.api.serializers import (
     AnnotationInputSerializer,
     AnnotationSerializer,
 )
-from annotations.models import Annotation
-from annotations.selectors.annotations import annotation_list_for_user
+from annotations.selectors.annotations import (
+    annotation_list_empty,
+    annotation_list_for_user,
+)
 from annotations.selectors.annotators import annotator_pseudonym
 from annotations.selectors.workspace import annotation_get_own_with_spans
 from annotations.services.annotations import AnnotationInput, annotation_submit
@@ -114,7 +116,7 @@ class ProjectAnnotationListApi(generics.ListAPIView):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Annotation.objects.none()
+            return annotation_list_empty()
         self.project = selectors.project_get_for_user(
             user=self.request.user, pk=self.kwargs["project_id"]
         )

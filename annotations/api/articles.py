@@ -1,7 +1,17 @@
 """Articles: list, detail and the bulk import on the list endpoint."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import generics, status
+import io
+from dataclasses import dataclass, field
+
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import (
     ParseError,
     ValidationError,
@@ -20,6 +30,7 @@ from annotations.api.serializers import (
     ArticleImportItemSerializer,
     ArticleImportResultSerializer,
     ArticleSerializer,
+    ImportConflictSerializer,
     ImportErrorSerializer,
 )
 from annotations.services import importers
@@ -77,6 +88,58 @@ def _read_body(request) -> bytes:
     return data
 
 
+@dataclass
+class Upload:
+    """The import file of a request: its bytes, media type and (uploads) name."""
+
+    body: bytes
+    content_type: str
+    filename: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def _read_upload(request) -> Upload:
+    """The body, or for ``multipart/form-data`` (``curl -F file=@x.jsonl``) the file
+    part ``file`` (or the only file part) with the form's other fields.
+
+    The limit of ``_read_body`` applies to the whole multipart body; the file is
+    then read as a file (its format from ``?format=`` or its name and content).
+    """
+    raw = _read_body(request)
+    if not request.content_type.startswith("multipart/form-data"):
+        return Upload(body=raw, content_type=request.content_type)
+    meta = {**request.META, "CONTENT_LENGTH": str(len(raw))}
+    try:
+        form, files = MultiPartParser(
+            meta, io.BytesIO(raw), request._request.upload_handlers
+        ).parse()
+    except MultiPartParserError as error:
+        raise ParseError(f"Malformed multipart body: {error}") from error
+    upload = files.get("file") or (
+        next(iter(files.values())) if len(files) == 1 else None
+    )
+    if upload is None:
+        raise ValidationError(
+            {
+                "file": [
+                    "A multipart import needs the file in a part named file, "
+                    "e.g. curl -F file=@data.jsonl."
+                ]
+            }
+        )
+    return Upload(
+        body=upload.read(),
+        content_type="application/octet-stream",  # a file: detect, never a JSON body
+        filename=upload.name,
+        fields={key: form.get(key) for key in form},
+    )
+
+
+def _param(request, upload: Upload, name: str) -> str | None:
+    """A query parameter, else a field of the multipart form."""
+    return request.query_params.get(name) or upload.fields.get(name) or None
+
+
 IMPORT_EXAMPLE = [
     {
         "title": "Siemens raises guidance",
@@ -107,13 +170,36 @@ class ProjectArticleListCreateApi(ProjectArticleListApi):
                 str,
                 description='JSON object, e.g. {"B-ORG": "ORG", "MISC": null}.',
             ),
+            OpenApiParameter(
+                "annotator",
+                str,
+                description="Who made the annotations of items that name nobody "
+                "(doccano lines without user; Label Studio annotations without "
+                "completed_by). Default for doccano: the uploaded file's name.",
+            ),
         ],
-        request=ArticleImportItemSerializer(many=True),
+        request={
+            "application/json": ArticleImportItemSerializer(many=True),
+            "multipart/form-data": inline_serializer(
+                "ArticleImportUpload",
+                {
+                    "file": serializers.FileField(),
+                    "format": serializers.ChoiceField(
+                        choices=list(importers.FORMATS), required=False
+                    ),
+                    "label_mapping": serializers.CharField(required=False),
+                    "annotator": serializers.CharField(required=False),
+                },
+            ),
+            "application/x-ndjson": OpenApiTypes.BINARY,
+            "text/csv": OpenApiTypes.BINARY,
+        },
         responses={
             201: ArticleImportResultSerializer,
             200: ArticleImportResultSerializer,
             400: ImportErrorSerializer,
             403: ImportErrorSerializer,
+            409: ImportConflictSerializer,
             413: ImportErrorSerializer,
         },
         examples=[
@@ -159,6 +245,9 @@ class ProjectArticleListCreateApi(ProjectArticleListApi):
                     "annotators": [],
                     "ids": [17],
                     "preannotation_job": None,
+                    "predictions_skipped": 0,
+                    "drafts": [],
+                    "warnings": [],
                 },
                 response_only=True,
                 status_codes=["201"],
@@ -196,9 +285,12 @@ class ProjectArticleListCreateApi(ProjectArticleListApi):
         description=(
             "Bulk import, all-or-nothing, idempotent on external_id. Body: a JSON "
             "list of articles or Label Studio tasks, an object {items, format, "
-            "label_mapping}, or (with ?format=) JSONL, doccano JSONL or CSV text. At "
-            "most NEWSROOM_IMPORT_MAX_ITEMS (1,000) items and "
-            "NEWSROOM_IMPORT_MAX_BYTES (50 MiB) per request: 413 above."
+            "label_mapping}, JSONL, doccano JSONL or CSV text (with ?format= or "
+            "their content type), or a multipart upload with the file in the part "
+            "file. 409 lists items that differ from what is stored under the same "
+            "key (an external_id with another text, another annotation by the same "
+            "imported annotator). At most NEWSROOM_IMPORT_MAX_ITEMS (1,000) items "
+            "and NEWSROOM_IMPORT_MAX_BYTES (50 MiB) per request: 413 above."
         ),
     )
     def post(self, request, project_id: int):
@@ -208,13 +300,16 @@ class ProjectArticleListCreateApi(ProjectArticleListApi):
             project,
             "Only project admins can import articles.",
         )
+        upload = _read_upload(request)
         try:
             summary = importers.import_upload(
                 project=project,
-                body=_read_body(request),
-                content_type=request.content_type,
-                fmt=request.query_params.get("format") or None,
-                label_mapping=request.query_params.get("label_mapping"),
+                body=upload.body,
+                content_type=upload.content_type,
+                fmt=_param(request, upload, "format"),
+                label_mapping=_param(request, upload, "label_mapping"),
+                annotator=_param(request, upload, "annotator"),
+                filename=upload.filename,
                 max_items=import_max_items(),
                 created_by=request.user,
             )
@@ -222,6 +317,11 @@ class ProjectArticleListCreateApi(ProjectArticleListApi):
             raise PayloadTooLarge(str(error)) from error
         except importers.ImportBodyError as error:
             raise ValidationError({"detail": str(error)}) from error
+        except importers.ImportConflictError as error:
+            return Response(
+                {"detail": str(error), "conflicts": error.conflicts},
+                status=status.HTTP_409_CONFLICT,
+            )
         except ArticleImportError as error:
             return Response(
                 {"detail": str(error), "errors": error.errors},

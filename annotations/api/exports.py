@@ -27,9 +27,11 @@ EXPORT_PARAMETERS = [
     OpenApiParameter(
         "source",
         str,
-        enum=["gold", "annotations"],
-        description="gold (adjudicated, else automatic consensus) or every "
-        "annotation (pseudonymised unless you may see names).",
+        enum=["gold", "annotations", "predictions"],
+        description="gold (adjudicated, else automatic consensus), every "
+        "annotation (pseudonymised unless you may see names) or every stored "
+        "prediction (pipeline, version, scores, evidence; see docs/exports.md for "
+        "what each format holds).",
     ),
     OpenApiParameter(
         "status", str, description=ExportQuerySerializer().fields["status"].help_text

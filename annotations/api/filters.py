@@ -23,6 +23,22 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class CommaMultipleChoiceField(forms.MultipleChoiceField):
+    """Choices repeated (``?status=a&status=b``) or comma-separated (``?status=a,b``)."""
+
+    def to_python(self, value):
+        return [
+            part.strip()
+            for item in super().to_python(value)
+            for part in item.split(",")
+            if part.strip()
+        ]
+
+
+class CommaMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = CommaMultipleChoiceField
+
+
 class AnnotationFilter(django_filters.FilterSet):
     """``status`` (repeat or comma-separate), ``annotator``, ``article``, ``updated_after``.
 
@@ -30,7 +46,7 @@ class AnnotationFilter(django_filters.FilterSet):
     they were shown; a value that matches nobody gives an empty list.
     """
 
-    status = django_filters.MultipleChoiceFilter(
+    status = CommaMultipleChoiceFilter(
         choices=AnnotationStatus.choices, help_text="draft, submitted or skipped"
     )
     annotator = django_filters.CharFilter(

@@ -181,6 +181,28 @@ class ArticleImportRequestSerializer(serializers.Serializer):
     )
 
 
+class ImportDraftSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    line = serializers.IntegerField(required=False, help_text="JSON Lines and CSV.")
+    annotator = serializers.CharField()
+    missing = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class ImportConflictItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    line = serializers.IntegerField(required=False, help_text="JSON Lines and CSV.")
+    reason = serializers.CharField()
+    annotator = serializers.CharField(required=False)
+    article = serializers.IntegerField(required=False)
+    external_id = serializers.CharField(required=False)
+
+
+class ImportConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    conflicts = ImportConflictItemSerializer(many=True)
+
+
 class ArticleImportResultSerializer(serializers.Serializer):
     format = serializers.CharField()
     created = serializers.IntegerField(help_text="New articles.")
@@ -196,6 +218,16 @@ class ArticleImportResultSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text="Ids of the new articles."
     )
     preannotation_job = serializers.UUIDField(allow_null=True, required=False)
+    predictions_skipped = serializers.IntegerField(
+        help_text="Predictions the file held as ids only (see warnings)."
+    )
+    drafts = ImportDraftSerializer(
+        many=True, help_text="Annotations stored as drafts, and why."
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the file held that was not imported, and how to get it.",
+    )
 
 
 class ImportErrorItemSerializer(serializers.Serializer):
@@ -220,12 +252,15 @@ class CommaListField(serializers.CharField):
 
 class ExportQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=sorted(EXPORT_FORMATS), default="jsonl")
-    source = serializers.ChoiceField(choices=["gold", "annotations"], default="gold")
+    source = serializers.ChoiceField(
+        choices=["gold", "annotations", "predictions"], default="gold"
+    )
     status = CommaListField(
         required=False,
         help_text=(
             "gold: final, draft, consensus (default final,consensus); annotations: "
-            "draft, submitted, skipped (default submitted). Comma-separated."
+            "draft, submitted, skipped (default submitted); predictions: none. "
+            "Comma-separated."
         ),
     )
     guideline_version = serializers.IntegerField(

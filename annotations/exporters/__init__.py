@@ -4,7 +4,14 @@ Imported by selectors, services and tasks; imports stdlib and spaCy only, no Dja
 """
 
 from .base import REGISTRY, Exporter, StreamingExporter, get_exporter, iter_export
-from .rows import ExportQuestion, ExportRow, ExportScheme, ExportSpan
+from .rows import (
+    ExportPrediction,
+    ExportQuestion,
+    ExportRow,
+    ExportScheme,
+    ExportSpan,
+    best_choices,
+)
 from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLITS, assign_split
 
 __all__ = [
@@ -12,6 +19,7 @@ __all__ = [
     "DEFAULT_SEED",
     "REGISTRY",
     "SPLITS",
+    "ExportPrediction",
     "ExportQuestion",
     "ExportRow",
     "ExportScheme",
@@ -19,6 +27,7 @@ __all__ = [
     "Exporter",
     "StreamingExporter",
     "assign_split",
+    "best_choices",
     "get_exporter",
     "iter_export",
 ]

@@ -21,6 +21,11 @@ question), then ``id`` (article id), ``external_id``, ``title``, ``language``,
 them. UTF-8, no ``\\u`` escapes, ``\\n`` line ends (U+2028 and friends stay raw inside
 strings, which JSON allows and doccano's line reader does not split on).
 
+Prediction rows (``source=predictions``) load into doccano as pre-annotations to
+review: spans and the best choice per question as above, and as metadata
+``pipeline``, ``pipeline_version``, ``span_scores`` (one per span, in the spans'
+order), ``label_scores`` (``{question: {choice: score}}``) and ``evidence``.
+
 What doccano does with it is set in its project: overlapping spans survive only with
 "Allow overlapping spans", several document labels only without "exclusive
 categories"; the importing user becomes the annotator (``annotator`` stays in the
@@ -82,6 +87,12 @@ def line_object(row: ExportRow, scheme: ExportScheme, task: str) -> dict[str, An
     if row.annotator is not None:
         obj["annotator"] = row.annotator
         obj["status"] = row.status
+    if row.prediction is not None:
+        obj["pipeline"] = row.prediction.pipeline
+        obj["pipeline_version"] = row.prediction.version
+        obj["span_scores"] = [span.score for span in sorted_spans(row)]
+        obj["label_scores"] = row.prediction.label_scores
+        obj["evidence"] = row.prediction.evidence
     return obj
 
 

@@ -17,6 +17,11 @@ choice keys for multiple-choice questions; ``null`` / ``[]`` when unanswered).
 - ``spans``: every span with code-point offsets into ``text``, overlapping ones
   included.
 
+Prediction rows (``source=predictions``) add a ``score`` to each span and the
+columns ``pipeline``, ``pipeline_version`` and ``label_scores`` (``{question:
+{choice: score or null}}`` over the scheme); the question columns hold the best
+choice. The evidence is not carried (use ``jsonl``).
+
 A span label outside ``scheme.span_labels``, or document labels the scheme does not
 know, raise ``ValueError`` naming the article. Question keys may not clash with the
 fixed keys.
@@ -64,6 +69,9 @@ FIXED_KEYS: Final = (
     "guideline_version",
     "annotator",
     "status",
+    "pipeline",
+    "pipeline_version",
+    "label_scores",
 )
 _SPOOL_BYTES: Final = 4 * 1024 * 1024
 
@@ -83,8 +91,20 @@ def ner_label_names(scheme: ExportScheme) -> list[str]:
     return names
 
 
-def features(scheme: ExportScheme) -> dict[str, Any]:
-    """The ``datasets.Features.to_dict()`` shape (datasets >= 4: ``List`` type)."""
+def features(scheme: ExportScheme, *, predictions: bool = False) -> dict[str, Any]:
+    """The ``datasets.Features.to_dict()`` shape (datasets >= 4: ``List`` type).
+
+    ``predictions``: the columns of prediction rows (span ``score``, ``pipeline``,
+    ``pipeline_version``, ``label_scores``) are added.
+    """
+    span = {
+        "start": _value("int64"),
+        "end": _value("int64"),
+        "label": _value("string"),
+        "text": _value("string"),
+    }
+    if predictions:
+        span["score"] = _value("float64")
     result: dict[str, Any] = {
         "id": _value("int64"),
         "external_id": _value("string"),
@@ -92,14 +112,7 @@ def features(scheme: ExportScheme) -> dict[str, Any]:
         "text": _value("string"),
         "tokens": _list(_value("string")),
         "ner_tags": _list({"names": ner_label_names(scheme), "_type": "ClassLabel"}),
-        "spans": _list(
-            {
-                "start": _value("int64"),
-                "end": _value("int64"),
-                "label": _value("string"),
-                "text": _value("string"),
-            }
-        ),
+        "spans": _list(span),
         "split": _value("string"),
         "guideline_version": _value("int64"),
         "annotator": _value("string"),
@@ -109,6 +122,13 @@ def features(scheme: ExportScheme) -> dict[str, Any]:
         result[question.key] = (
             _list(_value("string")) if question.multiple else _value("string")
         )
+    if predictions:
+        result["pipeline"] = _value("string")
+        result["pipeline_version"] = _value("string")
+        result["label_scores"] = {
+            q.key: {choice: _value("float64") for choice in q.choices}
+            for q in scheme.questions
+        }
     return result
 
 
@@ -173,6 +193,14 @@ class HuggingFaceExporter:
                 obj[question.key] = answer or []
             else:
                 obj[question.key] = answer[0] if answer else None
+        if row.prediction is not None:
+            scores = row.prediction.label_scores
+            obj["pipeline"] = row.prediction.pipeline
+            obj["pipeline_version"] = row.prediction.version
+            obj["label_scores"] = {
+                q.key: {c: scores.get(q.key, {}).get(c) for c in q.choices}
+                for q in scheme.questions
+            }
         return obj
 
     def write(
@@ -188,6 +216,7 @@ class HuggingFaceExporter:
         check_scheme(scheme)
         report = AlignmentReport(mode="expand")
         counts = dict.fromkeys(SPLITS, 0)
+        predictions = False
         spools = {
             split: tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
             for split in SPLITS
@@ -197,12 +226,13 @@ class HuggingFaceExporter:
                 check_row(row)
                 split = resolve_split(row, seed=seed, ratios=ratios)
                 record = self.record(row, scheme=scheme, split=split, report=report)
+                predictions = predictions or row.prediction is not None
                 spools[split].write((dumps(record, row) + "\n").encode())
                 counts[split] += 1
             info = {
                 "builder_name": "json",
                 "description": "newsroom export (format hf)",
-                "features": features(scheme),
+                "features": features(scheme, predictions=predictions),
                 "splits": {
                     split: {"name": split, "num_examples": counts[split]}
                     for split in SPLITS

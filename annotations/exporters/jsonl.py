@@ -2,8 +2,12 @@
 
 Key order is fixed: ``id, external_id, language, title, text, spans, labels, meta,
 split, guideline_version`` and, for annotation rows (``annotator`` not None),
-``annotator, status``. Spans are sorted by start, end, label; ``labels`` and ``meta``
-keys are sorted. Compact separators, UTF-8 (no ``\\u`` escapes), ``\\n`` line ends.
+``annotator, status``; for prediction rows (``source=predictions``) the spans carry
+their ``score``, ``labels`` the best choice per question, and ``pipeline,
+pipeline_version, label_scores`` (``{question: {choice: score}}``) and ``evidence``
+follow. Spans are sorted by start, end, label; ``labels``, ``meta`` and
+``label_scores`` keys are sorted. Compact separators, UTF-8 (no ``\\u`` escapes),
+``\\n`` line ends.
 """
 
 from __future__ import annotations
@@ -39,6 +43,11 @@ def row_to_json(row: ExportRow, *, split: str) -> dict[str, Any]:
     if row.annotator is not None:
         obj["annotator"] = row.annotator
         obj["status"] = row.status
+    if row.prediction is not None:
+        obj["pipeline"] = row.prediction.pipeline
+        obj["pipeline_version"] = row.prediction.version
+        obj["label_scores"] = row.prediction.label_scores
+        obj["evidence"] = row.prediction.evidence
     return obj
 
 

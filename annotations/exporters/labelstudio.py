@@ -32,6 +32,13 @@ Label Studio stores them. Result ids are stable: the first 10 hex digits of a SH
 over article, annotator and the result's content (plus a counter for exact
 duplicates).
 
+Prediction rows (``source=predictions``) become the task's ``predictions``:
+``{"model_version": "<pipeline>@<version>", "score": <mean of the results'
+scores>, "result": [...]}``, span results with their ``score``, one choices
+result per question with its best choice and that choice's score; Label Studio
+holds one score per result, so the score of every choice, the pipeline, the version
+and the evidence go to ``meta.newsroom.predictions`` (our importer reads them back).
+
 Output layout: ``[`` then one task per line separated by ``,``, then ``]``.
 """
 
@@ -53,7 +60,7 @@ from .base import (
     dumps,
     sorted_spans,
 )
-from .rows import ExportRow, ExportScheme
+from .rows import ExportPrediction, ExportRow, ExportScheme
 
 FROM_NAME_SPANS = "label"
 TO_NAME = "text"
@@ -62,7 +69,7 @@ _ANNOTATION_ID_BITS: Final = 48
 
 
 def result_id(*parts: object) -> str:
-    joined = "\x1f".join(str(part) for part in parts)
+    joined = "\x1f".join(map(str, parts))
     return hashlib.sha256(joined.encode()).hexdigest()[:10]
 
 
@@ -73,48 +80,79 @@ def annotation_id(row: ExportRow) -> int:
     return int.from_bytes(digest[: _ANNOTATION_ID_BITS // 8], "big") + 1
 
 
-def annotation(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
+def model_version(prediction: ExportPrediction) -> str:
+    """Label Studio's ``model_version`` of a prediction row: ``pipeline@version``."""
+    return f"{prediction.pipeline}@{prediction.version}"
+
+
+def results(row: ExportRow, scheme: ExportScheme) -> list[dict[str, Any]]:
+    """The span and choices results of a row (with ``score`` for predictions)."""
     owner = "" if row.annotator is None else row.annotator
+    if row.prediction is not None:
+        owner = model_version(row.prediction)
+    scores = row.prediction.label_scores if row.prediction is not None else {}
     results: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
     for span in sorted_spans(row):
         key = ("span", span.start, span.end, span.label)
         seen[key] = seen.get(key, 0) + 1
-        results.append(
-            {
-                "id": result_id(row.article_id, owner, *key, seen[key]),
-                "from_name": FROM_NAME_SPANS,
-                "to_name": TO_NAME,
-                "type": "labels",
-                "value": {
-                    "start": span.start,
-                    "end": span.end,
-                    "text": span.text,
-                    "labels": [span.label],
-                },
-            }
-        )
+        result = {
+            "id": result_id(row.article_id, owner, *key, seen[key]),
+            "from_name": FROM_NAME_SPANS,
+            "to_name": TO_NAME,
+            "type": "labels",
+            "value": {
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+                "labels": [span.label],
+            },
+        }
+        if span.score is not None:
+            result["score"] = span.score
+        results.append(result)
     for key, choices in answered(row, scheme):
-        results.append(
-            {
-                "id": result_id(row.article_id, owner, "choices", key),
-                "from_name": key,
-                "to_name": TO_NAME,
-                "type": "choices",
-                "value": {"choices": choices},
-            }
-        )
+        result = {
+            "id": result_id(row.article_id, owner, "choices", key),
+            "from_name": key,
+            "to_name": TO_NAME,
+            "type": "choices",
+            "value": {"choices": choices},
+        }
+        chosen = [scores.get(key, {}).get(choice) for choice in choices]
+        if chosen and all(isinstance(score, int | float) for score in chosen):
+            result["score"] = min(chosen)
+        results.append(result)
+    return results
+
+
+def annotation(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
     return {
         "id": annotation_id(row),
         "completed_by": None,
         "ground_truth": row.annotator is None,
         "was_cancelled": row.status == "skipped",
-        "result": results,
+        "result": results(row, scheme),
+    }
+
+
+def prediction(row: ExportRow, scheme: ExportScheme) -> dict[str, Any]:
+    """A Label Studio prediction: ``score`` is the mean of its results' scores."""
+    if row.prediction is None:
+        raise ValueError(f"{describe_row(row)}: not a prediction row")
+    items = results(row, scheme)
+    scores = [r["score"] for r in items if "score" in r]
+    return {
+        "model_version": model_version(row.prediction),
+        "score": sum(scores) / len(scores) if scores else None,
+        "result": items,
     }
 
 
 def task_meta(rows: list[ExportRow]) -> dict[str, Any]:
-    """``meta.newsroom``: the article id and who made each annotation (by its id)."""
+    """``meta.newsroom``: the article id, who made each annotation (by its id) and
+    what Label Studio's predictions cannot hold (pipeline, version, the score of
+    every choice, the evidence)."""
     newsroom: dict[str, Any] = {"article_id": rows[0].article_id}
     annotators = [
         {"id": annotation_id(row), "annotator": row.annotator, "status": row.status}
@@ -123,6 +161,19 @@ def task_meta(rows: list[ExportRow]) -> dict[str, Any]:
     ]
     if annotators:
         newsroom["annotations"] = annotators
+    predictions = [
+        {
+            "model_version": model_version(row.prediction),
+            "pipeline": row.prediction.pipeline,
+            "pipeline_version": row.prediction.version,
+            "labels": row.prediction.label_scores,
+            "evidence": row.prediction.evidence,
+        }
+        for row in rows
+        if row.prediction is not None
+    ]
+    if predictions:
+        newsroom["predictions"] = predictions
     return {"newsroom": newsroom}
 
 
@@ -199,6 +250,12 @@ class LabelStudioExporter(TextExporter):
                 "meta": canonical(head.meta),
             },
             "meta": task_meta(rows),
-            "annotations": [annotation(row, scheme) for row in rows],
+            "annotations": [
+                annotation(row, scheme) for row in rows if row.prediction is None
+            ],
         }
+        if any(row.prediction is not None for row in rows):
+            obj["predictions"] = [
+                prediction(row, scheme) for row in rows if row.prediction is not None
+            ]
         return dumps(obj, head)

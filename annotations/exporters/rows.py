@@ -17,20 +17,27 @@ LabelValue = str | list[str]
 
 @dataclass(frozen=True, slots=True)
 class ExportSpan:
-    """One span: code-point offsets into the article text, ``end`` exclusive."""
+    """One span: code-point offsets into the article text, ``end`` exclusive.
+
+    ``score`` is the model's confidence (prediction rows only).
+    """
 
     start: int
     end: int
     label: str
     text: str
+    score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
             "label": self.label,
             "text": self.text,
         }
+        if self.score is not None:
+            data["score"] = self.score
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ExportSpan:
@@ -39,7 +46,26 @@ class ExportSpan:
             end=data["end"],
             label=data["label"],
             text=data["text"],
+            score=data.get("score"),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPrediction:
+    """What a pipeline run says beyond its spans (``source=predictions`` rows).
+
+    ``label_scores``: ``{question: {choice: score}}`` (the row's ``labels`` hold the
+    best choice of each, see ``best_choices``); ``evidence``: the spans behind the
+    scores, ``[{"question", "spans": [{start, end, label, text, score, ...}]}]``.
+    Exporters write both as they are: the selector sorts the keys of
+    ``label_scores``; ``evidence`` keeps the order the pipeline stored (sorting it
+    would cost as much as reading it).
+    """
+
+    pipeline: str
+    version: str
+    label_scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    evidence: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +73,8 @@ class ExportRow:
     """One article (gold) or one annotation of an article (per annotator).
 
     ``split`` may be left empty; the exporter then assigns one from the article id and
-    the release seed (see ``splits.assign_split``).
+    the release seed (see ``splits.assign_split``). ``prediction`` is set on the rows
+    of ``source=predictions`` (one per article and pipeline version).
     """
 
     article_id: int
@@ -62,6 +89,7 @@ class ExportRow:
     annotator: str | None = None
     status: str | None = None
     split: str = ""
+    prediction: ExportPrediction | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ExportRow:
@@ -79,6 +107,16 @@ class ExportRow:
             annotator=data.get("annotator"),
             status=data.get("status"),
             split=data.get("split", ""),
+            prediction=(
+                ExportPrediction(
+                    pipeline=data["pipeline"],
+                    version=data["pipeline_version"],
+                    label_scores=dict(data.get("label_scores", {})),
+                    evidence=list(data.get("evidence", [])),
+                )
+                if data.get("pipeline") is not None
+                else None
+            ),
         )
 
 
@@ -124,6 +162,25 @@ class ExportScheme:
                 for question in data.get("questions", ())
             ),
         )
+
+
+def best_choices(
+    label_scores: Mapping[str, Mapping[str, float]], scheme: ExportScheme
+) -> dict[str, LabelValue]:
+    """A prediction's answers: per question the highest-scoring choice (ties: the
+    earlier choice of the scheme); for a multiple-choice question every choice
+    scored 0.5 or more. Questions and choices the scheme lacks are left out."""
+    labels: dict[str, LabelValue] = {}
+    for question in scheme.questions:
+        scores = label_scores.get(question.key) or {}
+        known = [c for c in question.choices if isinstance(scores.get(c), int | float)]
+        if not known:
+            continue
+        if question.multiple:
+            labels[question.key] = [c for c in known if scores[c] >= 0.5]
+        else:
+            labels[question.key] = max(known, key=lambda c: scores[c])
+    return labels
 
 
 def _key(item: str | Mapping[str, Any]) -> str:

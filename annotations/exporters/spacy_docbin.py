@@ -13,6 +13,12 @@ Each row becomes one ``Doc`` (tokenizer of ``spacy.blank(scheme.language)`` unle
   cats;
 - ``doc.user_data``: ``article_id``, ``external_id``, ``annotator``.
 
+Prediction rows (``source=predictions``): ``doc.cats`` holds the score of every
+choice (``"question:choice"``), ``doc.spans["sc"].attrs["scores"]`` the span scores
+in the group's order (as spaCy's span categorizer stores them), ``doc.user_data``
+also ``pipeline`` and ``pipeline_version``; the evidence is not carried (use
+``jsonl``).
+
 ``manifest.json`` records the alignment counts (exact / expanded / dropped, with the
 dropped spans' article ids), the docs per split, the cat labels and the split seed and
 ratios.
@@ -59,6 +65,15 @@ def cat_labels(scheme: ExportScheme) -> list[str]:
 
 
 def doc_cats(row: ExportRow, scheme: ExportScheme) -> dict[str, float]:
+    """One-hot answers, or for a prediction row every choice's score."""
+    if row.prediction is not None:
+        scores = row.prediction.label_scores
+        return {
+            f"{q.key}:{choice}": float(scores[q.key][choice])
+            for q in scheme.questions
+            for choice in q.choices
+            if isinstance(scores.get(q.key, {}).get(choice), int | float)
+        }
     chosen = check_labels(row, scheme)
     cats: dict[str, float] = {}
     for question in scheme.questions:
@@ -94,7 +109,7 @@ class SpacyDocBinExporter:
             doc, sorted_spans(row), mode=self.alignment_mode, row=row, report=report
         )
         seen: set[tuple[int, int, str]] = set()
-        group = []
+        group, scores = [], []
         for item in sorted(
             aligned, key=lambda a: (a.start_token, a.end_token, a.span.label)
         ):
@@ -105,7 +120,12 @@ class SpacyDocBinExporter:
             group.append(
                 Span(doc, item.start_token, item.end_token, label=item.span.label)
             )
+            scores.append(item.span.score)
         doc.spans[SPANS_KEY] = group
+        if row.prediction is not None:
+            doc.spans[SPANS_KEY].attrs["scores"] = scores
+            doc.user_data["pipeline"] = row.prediction.pipeline
+            doc.user_data["pipeline_version"] = row.prediction.version
         doc.ents = [
             Span(doc, item.start_token, item.end_token, label=item.span.label)
             for item in pick_non_overlapping(aligned)

@@ -73,7 +73,10 @@ def export_access_check(
 
     ``project`` comes from ``project_get_for_user`` (membership checked, ``user_role``
     set). ``denied`` is the message for roles that cannot export at all (releases
-    say "read releases").
+    say "read releases"). Sources: ``gold`` and ``predictions`` (machine output,
+    no annotator in it: what ML engineers compare models with) for every role that
+    can export; ``annotations`` only for roles that may read individual
+    annotations.
     """
     access = export_access(project=project, role=getattr(project, "user_role", None))
     if not access.can_export:

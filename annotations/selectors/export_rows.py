@@ -8,7 +8,9 @@ the project's settings itself: no callback into services.
 Query plan (no N+1): articles are walked in keyset chunks of ``chunk_size`` ids; per
 chunk one query reads the articles, one the gold annotations, one their spans, one
 the submitted annotations and one their spans (``values_list`` tuples, not model
-instances, because the export is the hot path). Memory holds one chunk at a time.
+instances, because the export is the hot path); predictions: one query for the
+chunk's predictions and one for their articles (``selectors.export_predictions``).
+Memory holds one chunk at a time.
 """
 
 from __future__ import annotations
@@ -29,12 +31,18 @@ from annotations.exporters import ExportRow, ExportSpan
 from annotations.models import (
     Annotation,
     AnnotationSpan,
-    Article,
     GoldAnnotation,
     GoldSpan,
     Project,
 )
 from annotations.selectors.annotators import annotator_names
+from annotations.selectors.export_chunks import (
+    article_row,
+    chunk_articles,
+    chunk_filter,
+    id_chunks,
+)
+from annotations.selectors.export_predictions import prediction_rows
 from annotations.selectors.exports import (
     ExportFilters,
     annotation_q,
@@ -42,7 +50,6 @@ from annotations.selectors.exports import (
 )
 
 CHUNK_SIZE = 2000
-ARTICLE_FIELDS = ("id", "external_id", "language", "title", "text", "meta")
 
 Consensus = Callable[[Sequence[SourceAnnotation]], ConsensusResult | None]
 
@@ -65,9 +72,14 @@ def export_rows(
     ``source=annotations``: one row per annotation with ``status`` in ``statuses``
     (default submitted); ``annotator`` is the username when ``names_visible``, else
     a stable pseudonym.
+
+    ``source=predictions``: one row per stored prediction (article, pipeline,
+    version), see ``export_prediction_rows``.
     """
     if filters.source == "annotations":
         yield from _annotation_rows(project, filters, names_visible, chunk_size)
+    elif filters.source == "predictions":
+        yield from prediction_rows(project, filters, chunk_size)
     else:
         yield from _gold_rows(project, filters, chunk_size)
 
@@ -80,58 +92,6 @@ def project_consensus(project: Project) -> Consensus:
         multiple={q.key: q.multiple for q in project.parsed_scheme.questions},
         allow_overlap=project.allow_overlapping_spans,
     )
-
-
-# --- chunks and lookups -------------------------------------------------------------
-
-
-def _id_chunks(project: Project, chunk_size: int) -> Iterator[list[int]]:
-    """The project's article ids in ascending keyset chunks (an index range scan).
-
-    Deliberately without the "has rows" condition: an EXISTS filter under ORDER BY
-    ... LIMIT lets the planner scan every article of the project per chunk; the
-    chunk's rows are looked up by id instead and articles without any are skipped.
-    """
-    last = 0
-    while True:
-        ids = list(
-            Article.objects.filter(project=project, pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:chunk_size]
-        )
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
-
-
-def _chunk_filter(project: Project, ids: list[int]) -> dict[str, Any]:
-    """Rows of the chunk's articles: an id range within the project, not a long IN list.
-
-    ``ids`` is a keyset chunk of the project's article ids, so the range and the
-    project select exactly those articles, without sending thousands of parameters.
-    """
-    return {
-        "article__project": project,
-        "article_id__gte": ids[0],
-        "article_id__lte": ids[-1],
-    }
-
-
-def _articles(project: Project, ids) -> dict[int, dict[str, Any]]:
-    """The chunk's articles among ``ids`` (read by id range, filtered here)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return {
-        article["id"]: article
-        for article in Article.objects.filter(
-            project=project, pk__gte=min(wanted), pk__lte=max(wanted)
-        )
-        .order_by()
-        .values(*ARTICLE_FIELDS)
-        if article["id"] in wanted
-    }
 
 
 def _spans_by_owner(
@@ -167,23 +127,18 @@ def _row(
     annotator: str | None = None,
     status: str | None = None,
 ) -> ExportRow:
-    meta = article["meta"] or {}
-    if meta_extra:
-        meta = {**meta, "newsroom": meta_extra}
     text = article["text"]
-    return ExportRow(
-        article_id=article["id"],
-        external_id=article["external_id"],
-        language=article["language"],
-        title=article["title"],
-        text=text,
+    return article_row(
+        article,
         spans=tuple(
             ExportSpan(start=start, end=end, label=label, text=text[start:end])
             for start, end, label in spans
         ),
-        labels=labels or {},
-        meta=meta,
+        labels=labels,
         guideline_version=guideline_version,
+        meta={**(article["meta"] or {}), "newsroom": meta_extra}
+        if meta_extra
+        else None,
         annotator=annotator,
         status=status,
     )
@@ -199,9 +154,9 @@ def _annotation_rows(
     chunk_size: int,
 ) -> Iterator[ExportRow]:
     names: dict[int, str] = {}
-    for ids in _id_chunks(project, chunk_size):
+    for ids in id_chunks(project, chunk_size):
         queryset = Annotation.objects.filter(
-            annotation_q(filters), **_chunk_filter(project, ids)
+            annotation_q(filters), **chunk_filter(project, ids)
         )
         if filters.updated_since is not None:
             queryset = queryset.filter(updated_at__gte=filters.updated_since)
@@ -229,7 +184,7 @@ def _annotation_rows(
         spans = _spans_by_owner(
             AnnotationSpan, "annotation_id", queryset.values("id"), filters.labels
         )
-        by_id = _articles(project, {a[1] for a in annotations})
+        by_id = chunk_articles(project, {a[1] for a in annotations})
         for pk, article_id, annotator_id, status, labels, version in annotations:
             yield _row(
                 by_id[article_id],
@@ -266,14 +221,14 @@ def _gold_rows(
 ) -> Iterator[ExportRow]:
     """Adjudicated gold where it matches, else the consensus (see ``export_rows``)."""
     consensus = project_consensus(project)
-    for ids in _id_chunks(project, chunk_size):
+    for ids in id_chunks(project, chunk_size):
         golds = _chunk_golds(project, filters, ids)
         matching = {pk: gold for pk, gold in golds.items() if gold.matches(filters)}
         gold_spans = _spans_by_owner(
             GoldSpan, "gold_id", [g.id for g in matching.values()], filters.labels
         )
         sources = _chunk_consensus_sources(project, filters, ids, golds)
-        articles = _articles(project, set(matching) | set(sources))
+        articles = chunk_articles(project, set(matching) | set(sources))
         for pk in ids:
             article = articles.get(pk)
             gold = matching.get(pk)
@@ -311,7 +266,7 @@ def _chunk_golds(
         return {}
     rows = (
         GoldAnnotation.objects.filter(
-            status__in=filters.gold_statuses, **_chunk_filter(project, ids)
+            status__in=filters.gold_statuses, **chunk_filter(project, ids)
         )
         .order_by()
         .values_list(
@@ -337,7 +292,7 @@ def _chunk_consensus_sources(
     if "consensus" not in filters.effective_statuses or all(pk in golds for pk in ids):
         return {}
     queryset = Annotation.objects.filter(
-        annotation_q(filters), **_chunk_filter(project, ids)
+        annotation_q(filters), **chunk_filter(project, ids)
     )
     if golds:
         queryset = queryset.exclude(article_id__in=list(golds))

@@ -21,11 +21,18 @@ from annotations.choices import AnnotationStatus, GoldStatus, JobKind, JobStatus
 from annotations.consensus import ConsensusSettings
 from annotations.errors import ConflictError
 from annotations.exporters import DEFAULT_RATIOS, ExportQuestion, ExportScheme
-from annotations.models import Annotation, Article, GoldAnnotation, Job, Project
+from annotations.models import (
+    Annotation,
+    Article,
+    GoldAnnotation,
+    Job,
+    Prediction,
+    Project,
+)
 from annotations.selectors.access import job_get_for_user, project_get_for_user
 from annotations.selectors.export_access import export_access_check
 
-SOURCES = ("gold", "annotations")
+SOURCES = ("gold", "annotations", "predictions")
 #: ``status`` values of a gold export: which kinds of gold rows to include.
 GOLD_STATUSES = (GoldStatus.FINAL, GoldStatus.DRAFT, "consensus")
 DEFAULT_GOLD_STATUSES = (GoldStatus.FINAL, "consensus")
@@ -119,6 +126,11 @@ def export_article_queryset(
         annotations = annotations.filter(updated_at__gte=filters.updated_since)
     if filters.source == "annotations":
         return articles.filter(Exists(annotations)).order_by("id")
+    if filters.source == "predictions":
+        predictions = Prediction.objects.filter(article=OuterRef("pk"))
+        if filters.updated_since is not None:
+            predictions = predictions.filter(created_at__gte=filters.updated_since)
+        return articles.filter(Exists(predictions)).order_by("id")
     condition = Q(pk__in=[])
     if filters.gold_statuses:
         gold = GoldAnnotation.objects.filter(_gold_q(filters), article=OuterRef("pk"))

@@ -3,7 +3,8 @@
 Imported by the importers package (every file and API import ends here), the demo
 loader and the import doors; imports the models and, lazily, the pre-annotation
 service (so that pages which only list articles do not load spaCy). All or
-nothing: invalid items raise ``ArticleImportError`` before anything is written.
+nothing: invalid items raise ``ArticleImportError`` before anything is written, an
+``external_id`` that comes back with another text raises ``ImportConflictError``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,28 @@ class ArticleImportError(ValueError):
     def __init__(self, errors: list[dict[str, Any]]):
         self.errors = errors
         super().__init__(f"{len(errors)} invalid item(s); nothing was imported.")
+
+
+class ImportConflictError(ArticleImportError):
+    """Items collide with what is stored (HTTP 409); nothing is written.
+
+    ``conflicts`` is ``[{"index", "reason", ...}]`` (the importers add ``line``,
+    ``annotator``, ``article``, ``external_id``); ``errors`` says the same per item,
+    so callers that only know ``ArticleImportError`` still show every problem.
+    """
+
+    def __init__(self, conflicts: list[dict[str, Any]]):
+        self.conflicts = sorted(conflicts, key=lambda c: c["index"])
+        super().__init__(
+            [
+                {"index": c["index"], "errors": {"conflict": [c["reason"]]}}
+                for c in self.conflicts
+            ]
+        )
+        self.args = (
+            f"{len(self.conflicts)} conflict(s) with what is stored or repeated in "
+            "the file; nothing was imported.",
+        )
 
 
 @dataclass
@@ -106,8 +129,10 @@ def articles_import(
     """Import articles all-or-nothing; idempotent on ``external_id``.
 
     Items that carry an ``external_id`` already in the project are counted as
-    existing and left untouched (their text may be annotated). Items without
-    one are deduplicated by the hash of their text. New articles are queued
+    existing and left untouched (their text may be annotated); one that comes
+    with another text than the stored one (or than an earlier item of the same
+    import) raises ``ImportConflictError``. Items without one are deduplicated
+    by the hash of their text. New articles are queued
     for pre-annotation once the transaction commits (``preannotate=False``
     skips that); a project whose pipeline is unusable still imports, and
     ``preannotation_error`` says why nothing was queued. ``on_created`` runs
@@ -125,11 +150,13 @@ def articles_import(
 
     external_ids = {c["external_id"] for c in cleaned if c["external_id"]}
     hashes = {text_sha256(c["text"]) for c in cleaned if not c["external_id"]}
-    known_ids = set(
+    stored = dict(
         Article.objects.filter(
             project=project, external_id__in=external_ids
-        ).values_list("external_id", flat=True)
+        ).values_list("external_id", "content_hash")
     )
+    _check_external_id_texts(cleaned, stored)
+    known_ids = set(stored)
     known_hashes = set(
         Article.objects.filter(
             project=project, external_id__isnull=True, content_hash__in=hashes
@@ -159,6 +186,35 @@ def articles_import(
         created_ids = [article.pk for article in result.created]
         transaction.on_commit(lambda: on_created(created_ids))
     return result
+
+
+def _check_external_id_texts(cleaned: list[dict], stored: dict[str, str]) -> None:
+    """ImportConflictError for an external_id whose text differs from the stored
+    article's or from an earlier item's of the same import."""
+    conflicts: list[dict[str, Any]] = []
+    first_seen: dict[str, tuple[int, str]] = {}
+    for index, clean in enumerate(cleaned):
+        external_id = clean["external_id"]
+        if not external_id:
+            continue
+        digest = text_sha256(clean["text"])
+        if external_id in stored and stored[external_id] != digest:
+            reason = (
+                f"external_id {external_id!r} is stored with another text; an "
+                "article's text never changes on import (give this text its own "
+                "external_id)."
+            )
+        elif external_id in first_seen and first_seen[external_id][1] != digest:
+            reason = (
+                f"external_id {external_id!r} came with another text in item "
+                f"{first_seen[external_id][0]} of this import."
+            )
+        else:
+            first_seen.setdefault(external_id, (index, digest))
+            continue
+        conflicts.append({"index": index, "external_id": external_id, "reason": reason})
+    if conflicts:
+        raise ImportConflictError(conflicts)
 
 
 def _schedule_preannotation(project: Project, result: ImportResult, created_by) -> None:

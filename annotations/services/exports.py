@@ -117,6 +117,13 @@ def export_check(*, project: Project, fmt: str, filters: ExportFilters) -> None:
         errors["source"] = [
             f"Unknown source {filters.source!r}; use one of {', '.join(SOURCES)}."
         ]
+    elif filters.source == "predictions":  # no status, no guideline version
+        for field, given in (
+            ("status", filters.statuses),
+            ("guideline_version", filters.guideline_version),
+        ):
+            if given not in ((), None):
+                errors[field] = [f"source=predictions has no {field} filter."]
     else:
         allowed = GOLD_STATUSES if filters.source == "gold" else AnnotationStatus.values
         unknown = [s for s in filters.statuses if s not in allowed]

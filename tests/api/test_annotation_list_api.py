@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from annotations.choices import AnnotationStatus, Role
@@ -104,6 +106,23 @@ def test_filters(api_client, project, members, annotations):
     bad = listing(api_client, project, status="finished")
     assert bad.status_code == 400
     assert "status" in bad.json()
+
+
+def test_status_takes_a_comma_separated_list(api_client, project, members, annotations):
+    """Documented as comma-separated; it used to answer 400."""
+    api_client.force_authenticate(members[Role.REVIEWER])
+    both = listing(api_client, project, status="draft,submitted")
+    assert both.status_code == 200, both.json()
+    assert {r["id"] for r in both.json()["results"]} == {
+        a.pk for a in annotations.values()
+    }
+    repeated = api_client.get(
+        f"/api/v1/projects/{project.pk}/annotations/?status=draft&status=skipped"
+    )
+    assert [r["id"] for r in repeated.json()["results"]] == [annotations["other"].pk]
+    bad = listing(api_client, project, status="draft,finished")
+    assert bad.status_code == 400
+    assert "finished" in json.dumps(bad.json())
 
 
 def test_cursor_pagination_walks_every_row_once(

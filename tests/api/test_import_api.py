@@ -234,3 +234,95 @@ def test_csv_and_doccano_bodies(admin, project):
     assert response.status_code == 201, response.json()
     assert response.json()["format"] == "doccano"
     assert Annotation.objects.get().annotator.username == "imported.doccano.doccano"
+
+
+DOCCANO_LINES = (
+    json.dumps({"text": TEXT, "label": [[0, 7, "ORG"]], "cats": ["positive"]})
+    + "\n"
+    + json.dumps({"text": "SAP fiel.", "label": [], "cats": ["negative"]})
+    + "\n"
+)
+
+
+def upload(api_client, project, files: dict, query: str = "", **fields):
+    """A multipart upload as ``curl -F file=@name`` sends it."""
+    return api_client.post(
+        f"/api/v1/projects/{project.pk}/articles/?{query}",
+        {**files, **fields},
+        format="multipart",
+    )
+
+
+def named_file(name: str, content: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content.encode(), "application/octet-stream")
+
+
+def test_multipart_upload_reads_the_file_part(admin, project):
+    """curl -F file=@anna.jsonl: format detected, the file name names the annotator."""
+    response = upload(admin, project, {"file": named_file("anna.jsonl", DOCCANO_LINES)})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["format"], body["created"], body["annotations_created"]) == (
+        "doccano", 2, 2,
+    )  # fmt: skip
+    assert body["annotators"] == ["imported.doccano.anna"]
+    assert [d["line"] for d in body["drafts"]] == [1, 2]  # bias unanswered
+
+
+def test_multipart_format_and_annotator_from_query_or_form(admin, project):
+    csv_file = named_file("articles.txt", "title,text\nA,Siemens stieg.\n")
+    response = upload(admin, project, {"file": csv_file}, query="format=csv")
+    assert response.status_code == 201, response.json()
+    assert response.json()["format"] == "csv"
+    doccano = named_file("export.jsonl", DOCCANO_LINES)
+    response = upload(admin, project, {"upload": doccano}, annotator="kim")
+    assert response.status_code == 201, response.json()
+    assert response.json()["annotators"] == ["imported.doccano.kim"]
+
+
+def test_multipart_without_a_file_names_the_part(admin, project):
+    response = upload(admin, project, {}, format="jsonl")
+    assert response.status_code == 400
+    assert "part named file" in json.dumps(response.json())
+
+
+def test_jsonl_sent_as_json_points_to_the_format_parameter(admin, project):
+    response = post(admin, project, DOCCANO_LINES.encode())
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("Malformed JSON at line 2, column 1: Extra data.")
+    assert "looks like JSON Lines" in detail
+    assert "?format=jsonl" in detail
+    assert "-F file=@" in detail
+    fixed = post(admin, project, DOCCANO_LINES.encode(), format="doccano")
+    assert fixed.status_code == 201, fixed.json()
+
+
+def test_annotator_query_parameter_and_conflicts_are_409(admin, project):
+    first = post(
+        admin, project, DOCCANO_LINES, "application/x-ndjson", annotator="anna"
+    )
+    assert first.status_code == 201, first.json()
+    assert first.json()["annotators"] == ["imported.doccano.anna"]
+    changed = DOCCANO_LINES.replace('"positive"', '"neutral"')
+    response = post(admin, project, changed, "application/x-ndjson", annotator="anna")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["detail"].startswith("1 conflict(s)")
+    [conflict] = body["conflicts"]
+    assert (conflict["index"], conflict["line"]) == (0, 1)
+    assert conflict["annotator"] == "imported.doccano.anna"
+    assert Annotation.objects.count() == 2
+    ben = post(admin, project, changed, "application/x-ndjson", annotator="ben")
+    assert ben.status_code == 200, ben.json()
+    assert ben.json()["annotations_created"] == 2
+
+
+def test_an_external_id_with_another_text_is_409(admin, project):
+    assert post(admin, project, [{"text": TEXT, "external_id": "x"}]).status_code == 201
+    response = post(admin, project, [{"text": "Anders.", "external_id": "x"}])
+    assert response.status_code == 409
+    assert response.json()["conflicts"][0]["external_id"] == "x"
+    assert Article.objects.get(external_id="x").text == TEXT

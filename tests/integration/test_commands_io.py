@@ -89,6 +89,44 @@ def test_bad_files_fail_clearly(project, tmp_path, content, name, needle):
     assert not Article.objects.exists()
 
 
+def doccano_lines(answer: str) -> str:
+    lines = [
+        {"text": "BASF fiel.", "label": [[0, 4, "ORG"]], "cats": [answer]},
+        {"text": "SAP stieg.", "label": [], "cats": [answer, "bias:biased"]},
+    ]
+    return "".join(json.dumps(line) + "\n" for line in lines)
+
+
+def test_import_doccano_files_per_annotator(project, tmp_path, capsys):
+    """--annotator names the annotator, the file name is the fallback; a second
+    file for the same annotator with other answers is refused with its lines."""
+    anna = tmp_path / "anna.jsonl"
+    anna.write_text(doccano_lines("negative"), "utf-8")
+    other = tmp_path / "export.jsonl"
+    other.write_text(doccano_lines("positive"), "utf-8")
+    call_command(
+        "import_articles", str(anna), "--project", project.slug, "--no-preannotate"
+    )
+    out = capsys.readouterr().out
+    assert "2 annotation(s)" in out
+    assert "draft: item 0 (line 1), imported.doccano.anna: required" in out
+    call_command(
+        "import_articles", str(other), "--project", project.slug,
+        "--annotator", "ben", "--no-preannotate",
+    )  # fmt: skip
+    users = set(Annotation.objects.values_list("annotator__username", flat=True))
+    assert users == {"imported.doccano.anna", "imported.doccano.ben"}
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_articles", str(other), "--project", project.slug,
+            "--annotator", "anna", "--no-preannotate",
+        )  # fmt: skip
+    message = str(caught.value)
+    assert message.startswith("2 conflict(s)")
+    assert "item 1 (line 2)" in message
+    assert Annotation.objects.count() == 4
+
+
 def test_import_unknown_project_and_missing_file(project, tmp_path):
     with pytest.raises(CommandError, match="No project with slug 'nope'"):
         call_command("import_articles", str(tmp_path / "x.json"), "--project", "nope")

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from annotations.models import Project
 from annotations.selectors.projects import project_get_by_slug
-from annotations.services.articles import ArticleImportError
+from annotations.services.articles import ArticleImportError, ImportConflictError
 from annotations.services.importers import FORMATS, import_data
 
 MAX_ERRORS_SHOWN = 20
@@ -34,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--label-mapping",
             help='JSON object or a .json file: {"B-ORG": "ORG", "MISC": null}.',
+        )
+        parser.add_argument(
+            "--annotator",
+            help="Who made the annotations of items that name nobody (doccano lines "
+            "without user; default for doccano: the file name, e.g. anna.jsonl).",
         )
         parser.add_argument(
             "--no-preannotate",
@@ -67,6 +72,7 @@ class Command(BaseCommand):
                     fmt=options.get("format"),
                     filename=file.name,
                     label_mapping=mapping,
+                    annotator=options.get("annotator"),
                     preannotate=not options["no_preannotate"],
                     on_stage=stage,
                 )
@@ -83,6 +89,16 @@ class Command(BaseCommand):
             f"{summary.annotations_created} annotation(s), "
             f"{summary.predictions_created} prediction(s) imported."
         )
+        for draft in summary.drafts[:MAX_ERRORS_SHOWN]:
+            self.stdout.write(
+                f"  draft: {_place(draft)}, {draft['annotator']}: {draft['reason']}"
+            )
+        if len(summary.drafts) > MAX_ERRORS_SHOWN:
+            self.stdout.write(
+                f"  … and {len(summary.drafts) - MAX_ERRORS_SHOWN} more draft(s)"
+            )
+        for warning in summary.warnings:
+            self.stderr.write(f"warning: {warning}")
 
     def _mapping(self, raw: str | None):
         if not raw:
@@ -98,11 +114,25 @@ class Command(BaseCommand):
         return mapping
 
 
+def _place(entry: dict) -> str:
+    """``item 3 (line 4)``: where in the file an entry of a summary or error is."""
+    line = f" (line {entry['line']})" if "line" in entry else ""
+    return f"item {entry['index']}{line}"
+
+
 def _problems(error: ArticleImportError) -> str:
     lines = [f"{error} Problems:"]
-    for entry in error.errors[:MAX_ERRORS_SHOWN]:
-        problems = json.dumps(entry["errors"], ensure_ascii=False)
-        lines.append(f"  item {entry['index']}: {problems}")
-    if len(error.errors) > MAX_ERRORS_SHOWN:
-        lines.append(f"  … and {len(error.errors) - MAX_ERRORS_SHOWN} more")
+    if isinstance(error, ImportConflictError):
+        entries = [
+            (c, json.dumps({"conflict": [c["reason"]]}, ensure_ascii=False))
+            for c in error.conflicts
+        ]
+    else:
+        entries = [
+            (e, json.dumps(e["errors"], ensure_ascii=False)) for e in error.errors
+        ]
+    for entry, problems in entries[:MAX_ERRORS_SHOWN]:
+        lines.append(f"  {_place(entry)}: {problems}")
+    if len(entries) > MAX_ERRORS_SHOWN:
+        lines.append(f"  … and {len(entries) - MAX_ERRORS_SHOWN} more")
     return "\n".join(lines)

@@ -8,39 +8,24 @@ is written in one transaction, so a rejected import writes nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from annotations.choices import AnnotationStatus, Role, SpanOrigin
-from annotations.models import (
-    Annotation,
-    AnnotationSpan,
-    Article,
-    Membership,
-    Prediction,
-    Project,
-)
+from annotations.models import Article, Project
 from annotations.models.article import text_sha256
-from annotations.selectors import guideline_current
 from annotations.services.articles import (
     ArticleImportError,
+    ImportConflictError,
     ImportResult,
     articles_import,
 )
 
 from .checks import CheckedAnnotation, check_import, merge_errors
-from .parsed import ImportedPrediction, ImportSummary, ParsedImport
+from .parsed import ImportSummary, ParsedImport
 from .readers import parse_import, read_request_body
-
-USERNAME_MAX = 150
-PREDICTION_PIPELINE = "labelstudio"
-_NAME_CLEAN = re.compile(r"[^\w.@+-]+")
+from .writes import annotations_write, imported_annotators, predictions_write
 
 
 class ImportTooLarge(ValueError):
@@ -58,7 +43,9 @@ def import_apply(
     """Write a parsed import all-or-nothing (articles, annotations, predictions).
 
     New articles are queued for pre-annotation after the commit unless
-    ``preannotate`` is False (see ``articles_import``).
+    ``preannotate`` is False (see ``articles_import``). Raises ArticleImportError
+    for items that do not fit, ImportConflictError (a subclass) for items that
+    differ from what is stored under the same key.
     """
     checked, errors = check_import(parsed, project)
     try:
@@ -68,6 +55,10 @@ def import_apply(
             created_by=created_by,
             preannotate=preannotate,
         )
+    except ImportConflictError as error:
+        for conflict in error.conflicts:
+            conflict.update(parsed.where(conflict["index"]))
+        raise
     except ArticleImportError as error:
         raise ArticleImportError(merge_errors(error.errors, errors)) from error
     if errors:
@@ -76,12 +67,15 @@ def import_apply(
     if not checked and not parsed.predictions:
         return summary
     articles = _articles_by_index(project, parsed, checked)
-    users = _imported_annotators(project, parsed.tool, checked)
+    users = imported_annotators(project, parsed.tool, checked)
     summary.annotators = sorted(user.get_username() for user in users.values())
-    summary.annotations_created, summary.annotations_existing = _write_annotations(
-        project, checked, articles, users
+    written = annotations_write(
+        project=project, parsed=parsed, checked=checked, articles=articles, users=users
     )
-    summary.predictions_created = _write_predictions(parsed.predictions, articles)
+    summary.annotations_created = written.created
+    summary.annotations_existing = written.existing
+    summary.drafts = written.drafts
+    summary.predictions_created = predictions_write(parsed.predictions, articles)
     return summary
 
 
@@ -92,6 +86,8 @@ def _summary(parsed: ParsedImport, result: ImportResult) -> ImportSummary:
         articles_created=result.created_count,
         articles_existing=result.existing,
         ignored_results=parsed.ignored_results,
+        predictions_skipped=parsed.predictions_skipped,
+        warnings=list(parsed.warnings),
         created_ids=[article.pk for article in result.created],
         preannotation_job=str(job.pk) if job is not None else None,
     )
@@ -123,127 +119,6 @@ def _article_for(project: Project, item: dict[str, Any]) -> Article:
     )
 
 
-def _imported_annotators(
-    project: Project, tool: str, checked: list[CheckedAnnotation]
-) -> dict[str, Any]:
-    """Source name → inactive ``imported.<tool>.<name>`` user, a project annotator."""
-    users: dict[str, Any] = {}
-    for entry in checked:
-        name = entry.item.annotator
-        if name not in users:
-            users[name] = _imported_user(tool, name)
-    for user in users.values():
-        Membership.objects.get_or_create(
-            project=project, user=user, defaults={"role": Role.ANNOTATOR}
-        )
-    return users
-
-
-def _imported_user(tool: str, name: str):
-    User = get_user_model()
-    cleaned = _NAME_CLEAN.sub("_", name).strip("_") or "unknown"
-    username = f"imported.{tool}.{cleaned}"[:USERNAME_MAX]
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, is_active=False)
-        user.set_unusable_password()
-        user.save()
-    elif user.is_active:
-        raise ValidationError(
-            {
-                "annotations": [
-                    f"The username {username!r} belongs to an active account; "
-                    "imported annotations are never attributed to one."
-                ]
-            }
-        )
-    return user
-
-
-def _write_annotations(
-    project: Project,
-    checked: list[CheckedAnnotation],
-    articles: dict[int, Article],
-    users: dict[str, Any],
-) -> tuple[int, int]:
-    """Create the annotations not stored yet; return (created, already there)."""
-    existing = set(
-        Annotation.objects.filter(
-            article__in=[a.pk for a in articles.values()],
-            annotator__in=[u.pk for u in users.values()],
-        ).values_list("article_id", "annotator_id")
-    )
-    guideline = guideline_current(project=project)
-    now = timezone.now()
-    new_annotations, span_lists = [], []
-    for entry in checked:
-        article, user = articles[entry.item.index], users[entry.item.annotator]
-        if (article.pk, user.pk) in existing:
-            continue
-        existing.add((article.pk, user.pk))
-        submitted = entry.status == AnnotationStatus.SUBMITTED
-        new_annotations.append(
-            Annotation(
-                article=article,
-                annotator=user,
-                status=entry.status,
-                labels=entry.labels,
-                guideline_version=guideline,
-                text_sha256=article.content_hash,
-                submitted_at=now if submitted else None,
-            )
-        )
-        span_lists.append(entry.spans)
-    Annotation.objects.bulk_create(new_annotations, batch_size=500)
-    AnnotationSpan.objects.bulk_create(
-        (
-            AnnotationSpan(
-                annotation=annotation,
-                start=span.start,
-                end=span.end,
-                label=span.label,
-                text=span.text,
-                origin=SpanOrigin.MANUAL,
-            )
-            for annotation, spans in zip(new_annotations, span_lists, strict=True)
-            for span in spans
-        ),
-        batch_size=1000,
-    )
-    return len(new_annotations), len(checked) - len(new_annotations)
-
-
-def _write_predictions(
-    predictions: list[ImportedPrediction], articles: dict[int, Article]
-) -> int:
-    """Create the predictions not stored yet (one per article and model version)."""
-    seen = set(
-        Prediction.objects.filter(
-            article__in=[a.pk for a in articles.values()], pipeline=PREDICTION_PIPELINE
-        ).values_list("article_id", "pipeline_version")
-    )
-    new = []
-    for prediction in predictions:
-        article = articles[prediction.index]
-        key = (article.pk, prediction.version)
-        if key in seen:
-            continue
-        seen.add(key)
-        new.append(
-            Prediction(
-                article=article,
-                pipeline=PREDICTION_PIPELINE,
-                pipeline_version=prediction.version,
-                spans=sorted(
-                    prediction.spans, key=lambda s: (s["start"], s["end"], s["label"])
-                ),
-                labels=prediction.labels,
-            )
-        )
-    Prediction.objects.bulk_create(new, batch_size=500)
-    return len(new)
-
-
 def import_data(
     *,
     project: Project,
@@ -251,19 +126,27 @@ def import_data(
     fmt: str | None = None,
     filename: str | None = None,
     label_mapping: dict[str, str | None] | None = None,
+    annotator: str | None = None,
     created_by=None,
     preannotate: bool = True,
     on_stage: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     """Parse and write in one go (see the package doc); raises before writing anything.
 
-    ``on_stage`` hears ``"checking"`` before the file is read and ``"writing N
-    article(s)"`` before anything is written (the command's progress bar).
+    ``annotator`` names the annotator of items that name nobody (see
+    ``parse_import``). ``on_stage`` hears ``"checking"`` before the file is read
+    and ``"writing N article(s)"`` before anything is written (the command's
+    progress bar).
     """
     stage = on_stage or (lambda _: None)
     stage("checking")
     parsed = parse_import(
-        data, project=project, fmt=fmt, filename=filename, label_mapping=label_mapping
+        data,
+        project=project,
+        fmt=fmt,
+        filename=filename,
+        label_mapping=label_mapping,
+        annotator=annotator,
     )
     stage(f"writing {len(parsed.articles)} article(s)")
     return import_apply(
@@ -279,13 +162,18 @@ def import_upload(
     fmt: str | None,
     label_mapping: str | None,
     max_items: int,
+    annotator: str | None = None,
+    filename: str | None = None,
     created_by=None,
 ) -> ImportSummary:
     """An import sent over HTTP (see ``readers.read_request_body``), all or nothing.
 
-    Raises ImportTooLarge above ``max_items`` items, ImportBodyError for a JSON body
-    that cannot be read, ValidationError/ImportFormatError for a bad file and
-    ArticleImportError for bad items.
+    ``filename`` is the uploaded file's name (a multipart upload): it helps to
+    detect the format and names a doccano file's annotator when ``annotator`` is
+    not given. Raises ImportTooLarge above ``max_items`` items, ImportBodyError
+    for a JSON body that cannot be read, ValidationError/ImportFormatError for a
+    bad file, ArticleImportError for bad items and ImportConflictError for items
+    that differ from what is stored.
     """
     request = read_request_body(
         body, content_type=content_type, fmt=fmt, label_mapping=label_mapping
@@ -296,7 +184,9 @@ def import_upload(
         request.data,
         project=project,
         fmt=request.fmt,
+        filename=filename,
         label_mapping=request.label_mapping,
+        annotator=annotator,
     )
     _check_item_count(len(parsed.articles), max_items)
     return import_apply(project=project, parsed=parsed, created_by=created_by)

@@ -30,6 +30,7 @@ class CheckedAnnotation:
     spans: list[SpanData]
     labels: dict[str, Any]
     status: str
+    missing: list[str]  # required questions without an answer (drafts)
 
 
 def check_import(
@@ -88,12 +89,13 @@ def _check_annotation(
             m for messages in error.errors.values() for m in messages
         )
         return None
-    try:
-        validate_answers(scheme, labels, require_complete=True)
-        status = AnnotationStatus.SUBMITTED
-    except SchemeError:
-        status = AnnotationStatus.DRAFT
-    return CheckedAnnotation(item=item, spans=spans, labels=labels, status=status)
+    missing = [q.key for q in scheme.questions if q.required and q.key not in labels]
+    status = (
+        AnnotationStatus.DRAFT if item.draft or missing else AnnotationStatus.SUBMITTED
+    )
+    return CheckedAnnotation(
+        item=item, spans=spans, labels=labels, status=status, missing=missing
+    )
 
 
 def _check_prediction(

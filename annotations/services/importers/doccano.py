@@ -8,16 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.services.articles import ArticleImportError
+from .labels import (
+    LabelMapper,
+    add_answer,
+    annotator_name,
+    exported_prediction,
+    finish,
+)
+from .parsed import EXPORT_META_KEY, ImportedAnnotation, ParsedImport
 
-from .labels import LabelMapper, add_answer, annotator_name
-from .parsed import ImportedAnnotation, ParsedImport
 
+def parse_doccano(
+    items: list[Any], mapper: LabelMapper, *, default_annotator: str = "doccano"
+) -> ParsedImport:
+    """Lines → articles and one annotation each; ArticleImportError per bad line.
 
-def parse_doccano(items: list[Any], mapper: LabelMapper) -> ParsedImport:
-    """Lines → articles and one annotation each; ArticleImportError per bad line."""
+    A line's ``user`` or ``annotator`` names who annotated it, else
+    ``default_annotator`` (the caller's name, else the file name's stem); a line
+    whose ``status`` is ``draft`` (our own export) stays a draft.
+    """
     parsed = ParsedImport(format="doccano", tool="doccano")
     errors: list[dict[str, Any]] = []
+    skipped = 0
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.append(
@@ -27,25 +39,28 @@ def parse_doccano(items: list[Any], mapper: LabelMapper) -> ParsedImport:
             continue
         parsed.articles.append(_article(item))
         raw_spans, raw_labels = _raw_spans_and_labels(item)
-        spans, problems = _spans(raw_spans, mapper)
+        spans, problems = _spans(raw_spans, mapper, item.get("span_scores"))
         labels, label_problems = _labels(raw_labels, mapper)
         problems += label_problems
         if problems:
             errors.append({"index": index, "errors": {"label": problems}})
             continue
-        if spans or labels:
-            annotator = item.get("user") or item.get("annotator") or "doccano"
+        if item.get("pipeline") is not None:
+            parsed.predictions.append(exported_prediction(index, item, spans, mapper))
+        elif item.get("status") == "skipped":
+            skipped += 1
+        elif spans or labels:
+            annotator = item.get("user") or item.get("annotator")
             parsed.annotations.append(
                 ImportedAnnotation(
                     index=index,
-                    annotator=annotator_name(annotator),
+                    annotator=annotator_name(annotator, default_annotator),
                     spans=spans,
                     labels=labels,
+                    draft=item.get("status") == "draft",
                 )
             )
-    if errors:
-        raise ArticleImportError(errors)
-    return parsed
+    return finish(parsed, errors, skipped)
 
 
 def _article(item: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +73,7 @@ def _article(item: dict[str, Any]) -> dict[str, Any]:
         article["meta"]["doccano_id"] = item["id"]
     if isinstance(item.get("meta"), dict):
         article["meta"].update(item["meta"])
+    article["meta"].pop(EXPORT_META_KEY, None)
     return article
 
 
@@ -73,7 +89,10 @@ def _raw_spans_and_labels(item: dict[str, Any]) -> tuple[Any, Any]:
     if (
         raw_spans is None
         and isinstance(raw_labels, list)
-        and any(isinstance(x, list) for x in raw_labels)
+        and (
+            any(isinstance(x, list) for x in raw_labels)
+            or ("cats" in item and not raw_labels)  # no spans, answers in cats
+        )
     ):
         return raw_labels, item.get("cats", [])
     if raw_spans is not None:
@@ -81,10 +100,14 @@ def _raw_spans_and_labels(item: dict[str, Any]) -> tuple[Any, Any]:
     return None, raw_labels
 
 
-def _spans(raw_spans: Any, mapper: LabelMapper) -> tuple[list[dict], list[str]]:
+def _spans(
+    raw_spans: Any, mapper: LabelMapper, scores: Any = None
+) -> tuple[list[dict], list[str]]:
+    """Spans of either shape; ``scores`` (a prediction's) go with them in order."""
     spans: list[dict] = []
     problems: list[str] = []
-    for raw in raw_spans or []:
+    scores = scores if isinstance(scores, list) else []
+    for number, raw in enumerate(raw_spans or []):
         if isinstance(raw, list) and len(raw) == 3:
             start, end, name = raw
         elif isinstance(raw, dict):
@@ -101,6 +124,8 @@ def _spans(raw_spans: Any, mapper: LabelMapper) -> tuple[list[dict], list[str]]:
         label = mapper.span(name)
         if label is not None:
             spans.append({"start": start, "end": end, "label": label})
+            if number < len(scores) and isinstance(scores[number], int | float):
+                spans[-1]["score"] = float(scores[number])
     return spans, problems
 
 

@@ -1,7 +1,9 @@
-"""Mapping source labels onto the project's scheme, and naming source annotators.
+"""Mapping source labels onto the scheme, naming source annotators, and what every
+reader shares (our exported predictions read back, the end of a parse).
 
-Imported by the Label Studio and doccano readers and the package's ``parse_import``;
-imports the pure ``scheme`` module. No database access.
+Imported by the Label Studio, doccano and row readers and the package's
+``parse_import``; imports the pure ``scheme`` module and ``ArticleImportError``.
+No database access.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from annotations.scheme import Scheme
+from annotations.services.articles import ArticleImportError
 
-from .parsed import ImportFormatError
+from .parsed import ImportedPrediction, ImportFormatError, ParsedImport
+
+CANCELLED = "{count} cancelled (skipped) annotation(s) were not imported."
 
 
 class LabelMapper:
@@ -106,8 +111,11 @@ def add_answer(
         labels[question] = choice
 
 
-def annotator_name(completed_by: Any) -> str:
-    """A source annotator's name: an email, username or id (``user<id>``)."""
+def annotator_name(completed_by: Any, default: str | None = None) -> str:
+    """A source annotator's name: an email, username or id (``user<id>``).
+
+    ``default`` (else ``unknown``) when the source names nobody.
+    """
     if isinstance(completed_by, dict):
         completed_by = (
             completed_by.get("email")
@@ -115,7 +123,53 @@ def annotator_name(completed_by: Any) -> str:
             or completed_by.get("id")
         )
     if completed_by is None or completed_by == "":
-        return "unknown"
+        return default or "unknown"
     if isinstance(completed_by, int) and not isinstance(completed_by, bool):
         return f"user{completed_by}"
     return str(completed_by)
+
+
+def label_scores(raw: Any, mapper: LabelMapper) -> dict[str, dict[str, float]]:
+    """``{question: {choice: score}}`` of a prediction mapped onto the scheme;
+    entries that are not of that shape are left out."""
+    scores: dict[str, dict[str, float]] = {}
+    if not isinstance(raw, dict):
+        return scores
+    for question, choices in raw.items():
+        if not isinstance(choices, dict):
+            continue
+        for choice, score in choices.items():
+            if not isinstance(score, int | float) or isinstance(score, bool):
+                continue
+            mapped = mapper.choice(question, choice)
+            if mapped is not None:
+                scores.setdefault(mapped[0], {})[mapped[1]] = float(score)
+    return scores
+
+
+def exported_prediction(
+    index: int, item: dict[str, Any], spans: list[dict], mapper: LabelMapper
+) -> ImportedPrediction:
+    """A row of our ``source=predictions`` export (``jsonl``, ``doccano``) back as a
+    prediction: pipeline, version, ``label_scores`` and ``evidence``."""
+    evidence = item.get("evidence")
+    return ImportedPrediction(
+        index=index,
+        pipeline=str(item["pipeline"]),
+        version=str(item.get("pipeline_version") or "imported"),
+        spans=spans,
+        labels=label_scores(item.get("label_scores"), mapper),
+        evidence=evidence if isinstance(evidence, list) else [],
+    )
+
+
+def finish(
+    parsed: ParsedImport, errors: list[dict[str, Any]], cancelled: int
+) -> ParsedImport:
+    """The parsed import, or ArticleImportError for the items' errors; cancelled
+    (skipped) annotations left out are named in the warnings."""
+    if errors:
+        raise ArticleImportError(errors)
+    if cancelled:
+        parsed.warnings.append(CANCELLED.format(count=cancelled))
+    return parsed

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,11 @@ from annotations.models import Project
 from .doccano import parse_doccano
 from .labels import LabelMapper
 from .labelstudio import parse_labelstudio
+from .labelstudio_csv import is_labelstudio_csv, labelstudio_csv_tasks
 from .parsed import ARTICLE_FIELDS, FORMATS, ImportFormatError, ParsedImport
+from .rows import parse_rows
+
+MAX_ANNOTATOR = 100
 
 
 def _decode(data: bytes | str) -> str:
@@ -43,9 +48,15 @@ def _load_json(text: str) -> Any:
         ) from error
 
 
-def _load_jsonl(text: str) -> list[Any]:
-    items = []
-    for number, line in enumerate(text.splitlines(), start=1):
+def _load_jsonl(text: str) -> tuple[list[Any], list[int]]:
+    """The items of a JSON Lines text and the line of each.
+
+    Lines end at ``\\n`` only (``\\r\\n`` too): U+2028, U+2029 and U+0085 are
+    allowed raw inside JSON strings (doccano's export and ours write them so),
+    which ``str.splitlines`` would cut apart.
+    """
+    items, lines = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -54,33 +65,47 @@ def _load_jsonl(text: str) -> list[Any]:
             raise ImportFormatError(
                 f"Malformed JSON on line {number}, column {error.colno}: {error.msg}."
             ) from error
-    return items
+        lines.append(number)
+    return items, lines
 
 
-def _load_csv(text: str) -> list[dict[str, Any]]:
+def _load_csv(text: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """Rows of a CSV text with a header (``text`` required) and the line of each."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "text" not in reader.fieldnames:
         raise ImportFormatError(
             "A CSV import needs a header row with a 'text' column "
             f"(found: {', '.join(reader.fieldnames or []) or 'no header'})."
         )
-    items = []
+    rows, lines = [], []
     try:
+        start = reader.line_num + 1
         for row in reader:
-            item: dict[str, Any] = {"meta": {}}
-            for key, value in row.items():
-                if key is None:
-                    raise ImportFormatError(
-                        f"CSV line {reader.line_num} has more cells than the header."
-                    )
-                if key in ARTICLE_FIELDS:
-                    if value not in (None, ""):
-                        item[key] = value
-                elif value not in (None, ""):
-                    item["meta"][key] = value
-            items.append(item)
+            if None in row:
+                raise ImportFormatError(
+                    f"CSV line {reader.line_num} has more cells than the header."
+                )
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
     except csv.Error as error:
         raise ImportFormatError(f"Malformed CSV: {error}.") from error
+    return rows, lines
+
+
+def csv_articles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Plain CSV rows as article items: other non-empty columns go into ``meta``."""
+    items = []
+    for row in rows:
+        item: dict[str, Any] = {"meta": {}}
+        for key, value in row.items():
+            if value in (None, ""):
+                continue
+            if key in ARTICLE_FIELDS:
+                item[key] = value
+            else:
+                item["meta"][key] = value
+        items.append(item)
     return items
 
 
@@ -96,7 +121,7 @@ def detect_format(text: str, filename: str | None = None) -> str:
             return "labelstudio" if "data" in first[0] else "articles"
         return "articles"
     if stripped.startswith("{"):
-        line = stripped.splitlines()[0]
+        line = stripped.split("\n", 1)[0]
         try:
             obj = json.loads(line)
         except json.JSONDecodeError:
@@ -126,18 +151,26 @@ def parse_import(
     fmt: str | None = None,
     filename: str | None = None,
     label_mapping: dict[str, str | None] | None = None,
+    annotator: str | None = None,
 ) -> ParsedImport:
     """Read ``data`` (raw bytes/text, or an already decoded JSON list) into items.
 
-    Raises ImportFormatError for a file that cannot be read as ``fmt``, and
-    ArticleImportError (``[{"index", "errors"}]``) for items that do not fit the
-    scheme or their text, listing every unknown label.
+    ``annotator`` names whoever made the annotations of items that name nobody
+    (doccano lines without ``user``; for doccano the file name's stem is the
+    fallback). Raises ImportFormatError for a file that cannot be read as ``fmt``,
+    ValidationError for a bad ``annotator``, and ArticleImportError
+    (``[{"index", "errors"}]``) for items that do not fit the scheme or their
+    text, listing every unknown label.
     """
     if fmt is not None and fmt not in FORMATS:
         raise ImportFormatError(
             f"Unknown import format {fmt!r}; use one of {', '.join(FORMATS)}."
         )
+    annotator = check_annotator(annotator)
+    lines: list[int] = []
     if isinstance(data, list | dict):
+        if fmt == "csv":
+            raise ImportFormatError("A CSV import needs the file's text, not JSON.")
         decoded: Any = data
         fmt = fmt or (
             "labelstudio"
@@ -153,23 +186,74 @@ def parse_import(
         if fmt in ("articles", "labelstudio"):
             decoded = _load_json(text)
         elif fmt == "csv":
-            decoded = _load_csv(text)
+            decoded, lines = _load_csv(text)
         else:
-            decoded = _load_jsonl(text)
+            decoded, lines = _load_jsonl(text)
     mapper = LabelMapper(project.parsed_scheme, label_mapping or {})
     if fmt == "labelstudio":
-        parsed = parse_labelstudio(decoded, mapper)
+        parsed = parse_labelstudio(decoded, mapper, default_annotator=annotator)
     elif fmt == "doccano":
-        parsed = parse_doccano(decoded, mapper)
+        parsed = parse_doccano(
+            decoded,
+            mapper,
+            default_annotator=annotator or _file_stem(filename) or "doccano",
+        )
+    elif fmt == "csv":
+        parsed = parse_csv(decoded, lines, mapper, default_annotator=annotator)
     else:
         if not isinstance(decoded, list):
             raise ImportFormatError(
                 "Expected a JSON list of articles "
                 "([{title, text, language?, external_id?, meta?}, ...])."
             )
-        parsed = ParsedImport(format=fmt, tool="", articles=decoded)
+        parsed = parse_rows(decoded, mapper, fmt=fmt, default_annotator=annotator)
+    parsed.lines = parsed.lines or lines
     mapper.raise_unknown()
     return parsed
+
+
+def parse_csv(
+    rows: list[dict[str, Any]],
+    lines: list[int],
+    mapper: LabelMapper,
+    *,
+    default_annotator: str | None,
+) -> ParsedImport:
+    """Plain CSV articles, or a Label Studio CSV export with its annotations."""
+    if is_labelstudio_csv(rows):
+        tasks, task_lines, warnings = labelstudio_csv_tasks(rows, lines, mapper)
+        parsed = parse_labelstudio(tasks, mapper, default_annotator=default_annotator)
+        parsed.format, parsed.lines = "csv", task_lines
+        parsed.warnings += warnings
+        return parsed
+    return ParsedImport(format="csv", tool="", articles=csv_articles(rows))
+
+
+def check_annotator(annotator: Any) -> str | None:
+    """The caller's annotator name, stripped (None when not given)."""
+    if annotator is None or annotator == "":
+        return None
+    if (
+        not isinstance(annotator, str)
+        or not annotator.strip()
+        or len(annotator) > MAX_ANNOTATOR
+        or "\x00" in annotator
+    ):
+        raise ValidationError(
+            {
+                "annotator": [
+                    f"A name of 1 to {MAX_ANNOTATOR} characters (no NUL), e.g. anna."
+                ]
+            }
+        )
+    return annotator.strip()
+
+
+def _file_stem(filename: str | None) -> str | None:
+    """``anna`` for ``exports/anna.jsonl``: doccano writes one file per annotator."""
+    if not filename:
+        return None
+    return PurePosixPath(filename.replace("\\", "/")).stem or None
 
 
 class ImportBodyError(ValueError):
@@ -223,12 +307,24 @@ def read_request_body(
     return RequestBody(data=body, fmt=fmt, label_mapping=mapping)
 
 
+FORMAT_HINT = (
+    "A JSON body must be one JSON document (a list of articles or tasks). For JSON "
+    "Lines, doccano JSONL or CSV add ?format=jsonl, ?format=doccano or "
+    "?format=csv (or send Content-Type application/x-ndjson or text/csv, or "
+    "upload the file as multipart form data: curl -F file=@data.jsonl)."
+)
+
+
 def _json_body(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ImportBodyError("The body is not UTF-8 text.") from None
     except json.JSONDecodeError as error:
+        looks = ""
+        if error.msg == "Extra data" and error.lineno > 1:
+            looks = " It looks like JSON Lines (one object per line)."
         raise ImportBodyError(
-            f"Malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+            f"Malformed JSON at line {error.lineno}, column {error.colno}: "
+            f"{error.msg}.{looks} {FORMAT_HINT}"
         ) from error

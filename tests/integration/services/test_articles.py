@@ -1,7 +1,11 @@
 import pytest
 
 from annotations.models import Article
-from annotations.services.articles import ArticleImportError, articles_import
+from annotations.services.articles import (
+    ArticleImportError,
+    ImportConflictError,
+    articles_import,
+)
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +62,37 @@ def test_on_created_runs_after_commit_with_new_ids(django_capture_on_commit_call
             project=project, items=items(3), on_created=seen.extend
         )
     assert seen == [a.pk for a in result.created]
+
+
+def test_an_external_id_with_another_text_is_a_conflict_not_existing():
+    """Issue 16: the stored text stays, and the import says why it wrote nothing."""
+    project = ProjectFactory()
+    articles_import(project=project, items=items(2))
+    changed = [*items(1, prefix="new"), {"external_id": "x-1", "text": "Rewritten"}]
+    with pytest.raises(ImportConflictError) as caught:
+        articles_import(project=project, items=changed)
+    assert caught.value.conflicts == [
+        {
+            "index": 1,
+            "external_id": "x-1",
+            "reason": "external_id 'x-1' is stored with another text; an article's "
+            "text never changes on import (give this text its own external_id).",
+        }
+    ]
+    assert caught.value.errors[0]["errors"]["conflict"]
+    assert not Article.objects.filter(external_id="new-0").exists()
+    assert Article.objects.get(external_id="x-1").text == "Text 1 📈"
+
+
+def test_an_external_id_repeated_with_another_text_in_one_import():
+    project = ProjectFactory()
+    payload = [
+        {"external_id": "a", "text": "one"},
+        {"external_id": "a", "text": "one"},
+        {"external_id": "a", "text": "two"},
+    ]
+    with pytest.raises(ImportConflictError, match="1 conflict") as caught:
+        articles_import(project=project, items=payload)
+    assert [c["index"] for c in caught.value.conflicts] == [2]
+    assert "item 0 of this import" in caught.value.conflicts[0]["reason"]
+    assert not Article.objects.filter(project=project).exists()

@@ -15,38 +15,13 @@ from annotations.services.importers import (
     detect_format,
     import_data,
 )
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import ProjectFactory, UserFactory, ls_choice, ls_span
 
 pytestmark = pytest.mark.django_db
 
 TEXT = (
     "Kurssturz 📉 bei Société Générale: BASF verliert 5 %.\r\nAnalysten sind skeptisch."
 )
-
-
-def ls_span(text, part, label, rid="r"):
-    start = text.index(part)
-    return {
-        "id": rid,
-        "from_name": "label",
-        "to_name": "text",
-        "type": "labels",
-        "value": {
-            "start": start,
-            "end": start + len(part),
-            "text": part,
-            "labels": [label],
-        },
-    }
-
-
-def ls_choice(question, choice):
-    return {
-        "from_name": question,
-        "to_name": "text",
-        "type": "choices",
-        "value": {"choices": [choice]},
-    }
 
 
 def tasks():
@@ -267,11 +242,12 @@ def test_doccano_both_shapes_and_plain_document_labels(project):
         },
     ]
     data = "\n".join(json.dumps(line) for line in lines)
-    summary = import_data(project=project, data=data.encode(), filename="d.jsonl")
+    summary = import_data(project=project, data=data.encode(), filename="lena.jsonl")
     assert summary.format == "doccano"
     by_user = {a.annotator.username: a for a in Annotation.objects.all()}
-    assert set(by_user) == {"imported.doccano.kim", "imported.doccano.doccano"}
-    answered = by_user["imported.doccano.doccano"]
+    # a line without "user" belongs to the file's annotator (doccano: one file each)
+    assert set(by_user) == {"imported.doccano.kim", "imported.doccano.lena"}
+    answered = by_user["imported.doccano.lena"]
     assert answered.labels == {"sentiment": "positive", "bias": "non_biased"}
     assert answered.status == "submitted"
     assert Article.objects.get(text="BASF fell.").meta == {"doccano_id": 4}

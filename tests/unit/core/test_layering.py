@@ -74,9 +74,7 @@ MAX_FUNCTION_LINES = 80
 # Data tables, not logic: lexicons and token patterns.
 SIZE_EXEMPT = {"nlp/patterns.py", "default_scheme.py"}
 
-DOOR_PENDING = {
-    "api/annotations.py",
-}
+DOOR_PENDING: set[str] = set()
 MODULE_SIZE_PENDING: set[str] = set()
 FUNCTION_SIZE_PENDING: set[str] = set()
 

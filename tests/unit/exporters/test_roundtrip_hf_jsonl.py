@@ -8,10 +8,6 @@ row. Every span (start, end, text, label) and every answer comes back; for ``hf`
 
 from __future__ import annotations
 
-import io
-import json
-import tarfile
-
 import datasets
 import pytest
 
@@ -19,6 +15,7 @@ from tests.unit.exporters.nasty import (
     CORPORA,
     answers,
     export,
+    load_hf_archive,
     spans_from_bio,
 )
 
@@ -35,21 +32,8 @@ def span_set(spans) -> frozenset:
 def test_hf_archive_loads_with_every_span_and_answer(tmp_path, corpus):
     """text, spans (all), tokens + ner_tags (flat) and one column per question."""
     nasty = CORPORA[corpus]()
-    with tarfile.open(fileobj=io.BytesIO(export("hf", nasty)), mode="r:gz") as tar:
-        tar.extractall(tmp_path, filter="data")
-    info = json.loads((tmp_path / "dataset_info.json").read_text("utf-8"))
-    files = {
-        split: str(tmp_path / f"{split}.jsonl")
-        for split in ("train", "dev", "test")
-        if (tmp_path / f"{split}.jsonl").stat().st_size
-    }
-    loaded = datasets.load_dataset(
-        "json",
-        data_files=files,
-        features=datasets.Features.from_dict(info["features"]),
-        cache_dir=str(tmp_path / "cache"),
-    )
-    names = loaded[next(iter(files))].features["ner_tags"].feature.names
+    loaded = load_hf_archive(export("hf", nasty), tmp_path)
+    names = loaded[next(iter(loaded))].features["ner_tags"].feature.names
     records = {key(r): r for split in loaded.values() for r in split}
     assert len(records) == len(nasty)
     for item in nasty:
