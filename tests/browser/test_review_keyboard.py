@@ -106,19 +106,23 @@ def test_queue_keyboard_and_disagreement_order(page, screenshot):
     expect(links).to_have_text(["Nobody agrees"])
 
 
-def test_adjudication_by_keyboard(page, screenshot):
-    project = ProjectFactory(slug="adjudicate-keys", overlap=2)
+def open_adjudication(page, slug: str, anna_marks: list, ben_marks: list):
+    """anna and ben submit ``*_marks`` (phrase, label) on TEXT; the reviewer opens it."""
+    project = ProjectFactory(slug=slug, overlap=2)
     (reviewer,) = team(project, ["rev"], Role.REVIEWER)
     anna, ben = team(project, ["anna", "ben"])
     article = ArticleFactory(project=project, text=TEXT, title="Siemens upgrade")
-    siemens = span(TEXT, "Siemens", "ORG")
-    bank = span(TEXT, "Deutsche Bank", "ORG")
-    rise = span(TEXT, "5%", "PERCENT")
-    annotate(article, anna, [siemens, bank, rise], AGREED)
-    annotate(article, ben, [siemens], AGREED)
-
+    for user, marks in ((anna, anna_marks), (ben, ben_marks)):
+        annotate(article, user, [span(TEXT, p, label) for p, label in marks], AGREED)
     login(page, reviewer.username)
     page.goto(f"/projects/{project.slug}/review/{article.pk}/")
+    return article
+
+
+def test_adjudication_by_keyboard(page, screenshot):
+    marks = [("Siemens", "ORG"), ("Deutsche Bank", "ORG"), ("5%", "PERCENT")]
+    article = open_adjudication(page, "adjudicate-keys", marks, marks[:1])
+    bank = span(TEXT, "Deutsche Bank", "ORG")
     rows = page.locator("tr[data-testid=span-row]")
     expect(rows).to_have_count(3)  # Siemens (both, pre-filled), 5%, Deutsche Bank
 
@@ -187,17 +191,10 @@ def test_adjudication_by_keyboard(page, screenshot):
 
 
 def test_keys_pressed_while_saving_wait_their_turn(page):
-    """a j a typed at once: both spans reach gold, none is refused as stale."""
-    project = ProjectFactory(slug="keys-in-a-row", overlap=2)
-    (reviewer,) = team(project, ["rev"], Role.REVIEWER)
-    anna, ben = team(project, ["anna", "ben"])
-    article = ArticleFactory(project=project, text=TEXT, title="Siemens upgrade")
+    """a a typed at once: both spans reach gold, none is refused as stale."""
+    marks = [("5%", "PERCENT"), ("Deutsche Bank", "ORG")]
+    article = open_adjudication(page, "keys-in-a-row", marks, [])
     bank = span(TEXT, "Deutsche Bank", "ORG")
-    rise = span(TEXT, "5%", "PERCENT")
-    annotate(article, anna, [rise, bank], AGREED)
-    annotate(article, ben, [], AGREED)
-    login(page, reviewer.username)
-    page.goto(f"/projects/{project.slug}/review/{article.pk}/")
     page.locator('[data-span="20-22-PERCENT"]').focus()
     for key in ("a", "a"):  # the second waits for the first and acts on the next row
         page.keyboard.press(key)
