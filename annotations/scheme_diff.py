@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from annotations.errors import ConflictError
 from annotations.scheme import Question, Scheme, SchemeError, parse_scheme
@@ -55,6 +56,21 @@ QUESTION_REMOVED = "question_removed"
 CHOICE_ADDED = "choice_added"
 CHOICE_CHANGED = "choice_changed"
 CHOICE_REMOVED = "choice_removed"
+
+#: What each kind is called on the pages (guidelines diff, notice, scheme preview).
+KIND_NAMES = {
+    LABEL_ADDED: gettext_lazy("Label added"),
+    LABEL_CHANGED: gettext_lazy("Label changed"),
+    LABEL_REMOVED: gettext_lazy("Label removed"),
+    QUESTION_ADDED: gettext_lazy("Question added"),
+    QUESTION_CHANGED: gettext_lazy("Question changed"),
+    QUESTION_MADE_MULTIPLE: gettext_lazy("Question now takes several choices"),
+    QUESTION_MADE_SINGLE: gettext_lazy("Question now takes one choice"),
+    QUESTION_REMOVED: gettext_lazy("Question removed"),
+    CHOICE_ADDED: gettext_lazy("Choice added"),
+    CHOICE_CHANGED: gettext_lazy("Choice changed"),
+    CHOICE_REMOVED: gettext_lazy("Choice removed"),
+}
 
 #: Kinds that can lose data and so need an action when in use.
 LOSSY_KINDS = frozenset(
@@ -87,6 +103,11 @@ class SchemeChange:
         if prefix == "choice":
             return f"choice:{self.key}:{self.choice}"
         return f"{prefix}:{self.key}"
+
+    @property
+    def kind_name(self) -> str:
+        """The kind in the reader's words ("Label added"), not its code (``label_added``)."""
+        return str(KIND_NAMES.get(self.kind, self.kind))
 
     @property
     def touched(self) -> int:

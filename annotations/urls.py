@@ -7,6 +7,7 @@ from annotations.views import (
     feedback,
     projects,
     review,
+    review_queue,
     workspace,
 )
 from annotations.views import guidelines as guideline_views
@@ -42,7 +43,7 @@ urlpatterns = [
         workspace.article_reopen,
         name="article-reopen",
     ),
-    path("projects/<slug:slug>/review/", review.review_list, name="review-list"),
+    path("projects/<slug:slug>/review/", review_queue.review_list, name="review-list"),
     path(
         "projects/<slug:slug>/review/<id:pk>/",
         review.review_article,

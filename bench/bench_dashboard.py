@@ -8,7 +8,11 @@ four annotators, ~1.5 spans each, 1 % adjudicated), then times:
 - warm: the same call when the snapshot is current (watermark check + read);
 - the agreement API body (names, with Dawid–Skene posteriors), the dashboard
   section (``views.dashboard.dashboard_context``) and the whole project page
-  (``GET /projects/<slug>/`` as a reviewer), all warm.
+  (``GET /projects/<slug>/`` as a reviewer), all warm;
+- the review queue (``selectors.review_queue``): the first page in the default
+  order (the database pages), most disagreement first (every article scored),
+  the next page of that order (scores from the cache), then the queue page
+  ordered by disagreement as a reviewer.
 
 Target: warm dashboard and API under one second.
 
@@ -155,6 +159,7 @@ def main() -> None:
 
     from annotations.choices import Role
     from annotations.models import AgreementSnapshot
+    from annotations.selectors.review_queue import ReviewQueueFilters, review_queue
     from annotations.services.agreement import agreement_current, agreement_for_viewer
     from annotations.views.dashboard import dashboard_context
 
@@ -176,12 +181,28 @@ def main() -> None:
         response = client.get(f"/projects/{project.slug}/")
     assert response.status_code == 200, response.status_code
     assert b'data-testid="dashboard"' in response.content
+    with Timer() as queue_first:
+        review_queue(project=project, filters=ReviewQueueFilters())
+    by_disagreement = ReviewQueueFilters(order="disagreement")
+    with Timer() as queue_scored:
+        review_queue(project=project, filters=by_disagreement)
+    with Timer() as queue_cached:
+        review_queue(
+            project=project, filters=ReviewQueueFilters(order="disagreement", page=2)
+        )
+    with Timer() as queue_page:
+        queue = client.get(f"/projects/{project.slug}/review/?order=disagreement")
+    assert queue.status_code == 200, queue.status_code
     rows = [
         ("cold: compute + store figures", cold.seconds),
         ("warm: figures (watermark + snapshot)", warm.seconds),
         ("warm: agreement API body", api.seconds),
         ("warm: dashboard section", dashboard.seconds),
         ("warm: project page with dashboard", page.seconds),
+        ("review queue: first page, default order", queue_first.seconds),
+        ("review queue: most disagreement first (all scored)", queue_scored.seconds),
+        ("review queue: by disagreement, next page (cached)", queue_cached.seconds),
+        ("review queue page by disagreement (GET, cached)", queue_page.seconds),
     ]
     print(f"# bench_dashboard: {n_annotations:,} annotations, {n_spans:,} spans, "
           f"{args.articles:,} articles ({database_label()}; {machine()})")  # fmt: skip

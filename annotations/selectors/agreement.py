@@ -283,33 +283,6 @@ def gold_for_article(*, article: Article) -> GoldAnnotation | None:
     )
 
 
-def review_queue(*, project: Project, limit: int = 100) -> list[dict]:
-    """Articles with at least one submitted annotation, least adjudicated first.
-
-    ``[{"article_id", "title", "submitted", "gold_status"}]``: articles without
-    final gold first, then by id.
-    """
-    rows = (
-        Article.objects.filter(
-            project=project, annotations__status=AnnotationStatus.SUBMITTED
-        )
-        .annotate(submitted=Count("annotations"))
-        .values("pk", "title", "submitted", "gold__status")
-        .order_by("pk")
-    )
-    items = [
-        {
-            "article_id": row["pk"],
-            "title": row["title"],
-            "submitted": row["submitted"],
-            "gold_status": row["gold__status"],
-        }
-        for row in rows
-    ]
-    items.sort(key=lambda i: (i["gold_status"] == GoldStatus.FINAL, i["article_id"]))
-    return items[:limit]
-
-
 def feedback_for_annotator(*, project: Project, user, limit: int = 50) -> list[dict]:
     """The annotator's submitted annotations whose article has final gold.
 

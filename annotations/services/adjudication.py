@@ -5,10 +5,15 @@
   against the text, labels and answers against the scheme, required answers on
   final gold) and the same optimistic lock (``version=None`` creates, the
   current version replaces, a stale one is refused with ConflictError → 409).
-- ``gold_span_accept``, ``gold_span_remove``, ``gold_answer_set`` and
-  ``gold_finish`` are the adjudication page's one-click edits on top of the
-  stored gold, or of the consensus pre-fill (``gold_draft_prefill``) while there
-  is none.
+- ``gold_span_accept``, ``gold_span_remove``, ``gold_span_relabel``,
+  ``gold_answer_set`` and ``gold_finish`` are the adjudication page's one-click
+  edits on top of the stored gold, or of the consensus pre-fill
+  (``gold_draft_prefill``) while there is none.
+
+Refusals a reviewer can cause from the page (a required question unanswered, a
+span outside the text or with a label the scheme lacks, a stale page) speak the
+reviewer's words, translated, and name the question by its name: the page and
+the API show them as they are.
 
 Each action runs in one transaction that locks the article row first, so two
 first saves of one article's gold give one 201 and one 409, never two rows.
@@ -28,12 +33,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from annotations.choices import AnnotationStatus, GoldStatus
 from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, GoldAnnotation, GoldSpan
 from annotations.offsets import SpanError, parse_spans
-from annotations.scheme import SchemeError, validate_answers
+from annotations.scheme import Scheme, SchemeError, validate_answers
 from annotations.selectors import guideline_current
 from annotations.services.gold import consensus_for_article
 from annotations.services.history import history_record
@@ -47,25 +53,60 @@ GOLD_INPUT_STATUSES = {
 
 
 def _validated(article: Article, spans: Any, labels: Any, *, final: bool):
-    project = article.project
+    scheme = article.project.parsed_scheme
     try:
-        clean_labels = validate_answers(
-            project.parsed_scheme, labels, require_complete=final
-        )
+        clean_labels = validate_answers(scheme, labels, require_complete=False)
     except SchemeError as error:
         raise ValidationError(error.errors) from error
+    if final:
+        _require_answers(scheme, clean_labels)
     if not isinstance(spans, list):
-        raise ValidationError({"spans": ["Spans must be a list."]})
+        raise ValidationError({"spans": [_("Spans must be a list.")]})
     try:
         clean_spans = parse_spans(
             [_contract_span(s) for s in spans],
             text=article.text,
-            label_keys=project.parsed_scheme.span_label_keys,
-            allow_overlap=project.allow_overlapping_spans,
+            label_keys=scheme.span_label_keys,
+            allow_overlap=article.project.allow_overlapping_spans,
         )
     except SpanError as error:
         raise ValidationError({"spans": error.errors}) from error
     return clean_spans, clean_labels
+
+
+def _require_answers(scheme: Scheme, labels: dict) -> None:
+    """Final gold answers every required question; the message names each one."""
+    missing = [q for q in scheme.questions if q.required and q.key not in labels]
+    if missing:
+        raise ValidationError(
+            {
+                "labels": [
+                    _("Answer “%(question)s” before submitting the gold.")
+                    % {"question": question.name}
+                    for question in missing
+                ]
+            }
+        )
+
+
+def _check_span(article: Article, *, start: int, end: int, label: str) -> None:
+    """A span the reviewer points at lies in the text and has a label of the scheme."""
+    errors = {}
+    length = len(article.text)
+    if not 0 <= start < end <= length:
+        errors["start"] = [
+            _(
+                "Select a piece of the text: a span starts before it ends and lies "
+                "within the article (characters 0 to %(length)s)."
+            )
+            % {"length": length}
+        ]
+    if label not in article.project.parsed_scheme.span_label_keys:
+        errors["label"] = [
+            _("“%(label)s” is not a span label of this project.") % {"label": label}
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _contract_span(span: Any) -> Any:
@@ -98,7 +139,12 @@ def gold_save(
     """
     if status not in GOLD_INPUT_STATUSES:
         raise ValidationError(
-            {"status": [f"Unknown status {status!r}; use draft or submitted."]}
+            {
+                "status": [
+                    _("Unknown status “%(status)s”; use draft or submitted.")
+                    % {"status": status}
+                ]
+            }
         )
     status = GOLD_INPUT_STATUSES[status]
     clean_spans, clean_labels = _validated(
@@ -179,13 +225,16 @@ def _current_or_prefill(article: Article, version: int | None) -> dict[str, Any]
     if gold is None:
         if version is not None:
             raise ConflictError(
-                "The gold of this article was removed; reload the page."
+                _("The gold of this article was removed meanwhile; reload the page.")
             )
         return gold_draft_prefill(article=article)
     if version != gold.version:
         raise ConflictError(
-            f"The gold changed meanwhile (version {gold.version}, you had "
-            f"{version}). Reload the page.",
+            _(
+                "Someone changed this gold meanwhile (now version %(current)s, your "
+                "page shows %(given)s). Reload the page to see the changes."
+            )
+            % {"current": gold.version, "given": version if version else "–"},
             current_version=gold.version,
         )
     return gold_as_input(gold)
@@ -211,9 +260,10 @@ def gold_span_accept(
     Where overlapping spans are not allowed, spans of the gold overlapping the
     accepted one are replaced by it (accepting means "this one is right").
     """
+    _check_span(article, start=start, end=end, label=label)
     article_lock(article)
     current = _current_or_prefill(article, version)
-    text = article.text[start:end] if 0 <= start < end <= len(article.text) else ""
+    text = article.text[start:end]
     spans = _without_span(current["spans"], (start, end, label))
     if not article.project.allow_overlapping_spans:
         spans = [s for s in spans if s["end"] <= start or end <= s["start"]]
@@ -253,6 +303,38 @@ def gold_span_remove(
     article_lock(article)
     current = _current_or_prefill(article, version)
     spans = _without_span(current["spans"], (start, end, label))
+    return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
+
+
+@transaction.atomic
+def gold_span_relabel(
+    *,
+    article: Article,
+    reviewer: AbstractBaseUser,
+    start: int,
+    end: int,
+    label: str,
+    new_label: str,
+    version: int | None,
+) -> GoldAnnotation:
+    """Give one gold span another label, keeping its offsets."""
+    _check_span(article, start=start, end=end, label=new_label)
+    article_lock(article)
+    current = _current_or_prefill(article, version)
+    key = (start, end, label)
+    if not any((s["start"], s["end"], s["label"]) == key for s in current["spans"]):
+        raise ValidationError(
+            {"label": [_("This span is not in the gold; accept it first.")]}
+        )
+    spans = _without_span(_without_span(current["spans"], key), (start, end, new_label))
+    spans.append(
+        {
+            "start": start,
+            "end": end,
+            "label": new_label,
+            "text": article.text[start:end],
+        }
+    )
     return _gold_edit_save(article, reviewer, current, spans=spans, version=version)
 
 

@@ -4,7 +4,10 @@
 (``services.agreement.agreement_report_for_viewer``, the cached figures, shown
 at once even when stale) and the snapshot history
 (``selectors.agreement.agreement_history``), then builds each chart or table
-with one small helper below, drawn by ``views.charts``. ``project_detail``
+with one small helper below, as plain data from ``views.charts`` that
+``dashboard/_chart.html`` draws. Everything is named by its display name
+(questions, choices, span labels), which wraps inside its card at any width
+the layout gives it (tests/browser/test_dashboard_layout.py). ``project_detail``
 includes the section for admins and reviewers, and ``/projects/<slug>/dashboard/``
 serves it alone (for an htmx refresh). Every figure shown is also in
 ``GET /api/v1/projects/<id>/agreement/``.
@@ -19,7 +22,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -37,8 +39,21 @@ from annotations.scheme import Question, Scheme
 from annotations.selectors.agreement import agreement_history
 from annotations.services.agreement import agreement_report_for_viewer
 from annotations.views import charts
+from annotations.views.charts import BarChart, LineChart
 
 CONFUSION_QUESTIONS = ("sentiment", "bias")
+# Heatmap cards grow with their columns: two grid columns beyond 6, a whole row
+# beyond 12, and beyond 16 only colours (the values in each cell's title).
+WIDE_HEATMAP, FULL_HEATMAP, COMPACT_HEATMAP = 6, 12, 16
+
+
+def _heatmap_size(columns: int) -> dict[str, object]:
+    size = (
+        "full" if columns > FULL_HEATMAP else "wide" if columns > WIDE_HEATMAP else ""
+    )
+    return {"size": size, "compact": columns > COMPACT_HEATMAP}
+
+
 Questions = dict[str, Question]
 Series = dict[str, list[tuple[datetime, float | None]]]
 
@@ -57,9 +72,9 @@ def dashboard_context(*, project: Project, role: str | None) -> dict[str, Any]:
         "progress_chart": progress_chart(report.progress.articles),
         "annotator_chart": annotator_chart(report),
         "question_table": question_table(report, questions),
-        "span_table": span_table(report),
-        "history_chart": alpha_history_chart(history),
-        "span_history_chart": span_history_chart(history),
+        "span_table": span_table(report, _label_names(scheme)),
+        "history_chart": alpha_history_chart(history, questions),
+        "span_history_chart": span_history_chart(history, _label_names(scheme)),
         "heatmaps": kappa_heatmaps(report, questions),
         "distribution_charts": distribution_charts(report, questions),
         "span_distribution_chart": span_distribution_chart(report, scheme),
@@ -75,7 +90,11 @@ def dashboard_context(*, project: Project, role: str | None) -> dict[str, Any]:
     }
 
 
-def progress_chart(progress: ArticleProgress) -> SafeString:
+def _label_names(scheme: Scheme) -> dict[str, str]:
+    return {label.key: label.name for label in scheme.span_labels}
+
+
+def progress_chart(progress: ArticleProgress) -> BarChart:
     return charts.stacked_bars(
         [
             (
@@ -89,7 +108,7 @@ def progress_chart(progress: ArticleProgress) -> SafeString:
     )
 
 
-def annotator_chart(report: AgreementReport) -> SafeString:
+def annotator_chart(report: AgreementReport) -> BarChart:
     rows = []
     for name in report.annotator_order:
         figures = report.annotators[name]
@@ -114,28 +133,43 @@ def question_table(report: AgreementReport, questions: Questions) -> list[dict]:
     ]
 
 
-def span_table(report: AgreementReport) -> list[dict]:
+def span_table(
+    report: AgreementReport, names: dict[str, str] | None = None
+) -> list[dict]:
+    """One row per span label: its name (the key when the scheme lost it) and figures."""
+    names = names or {}
     return [
-        {"label": label, **figures.to_dict()} for label, figures in report.spans.items()
+        {"label": label, "name": names.get(label, label), **figures.to_dict()}
+        for label, figures in report.spans.items()
     ]
 
 
-def alpha_history_chart(history: list[HistoryPoint]) -> SafeString:
+def alpha_history_chart(
+    history: list[HistoryPoint], questions: Questions | None = None
+) -> LineChart:
+    """Alpha per question over the stored snapshots, one line per question name."""
+    questions = questions or {}
     series: Series = {}
     for point in history:
         for key, alpha in point.summary.questions.items():
-            series.setdefault(f"α {key}", []).append((point.computed_at, alpha))
+            name = getattr(questions.get(key), "name", key)
+            series.setdefault(name, []).append((point.computed_at, alpha))
     return charts.line_chart(
         series, title=_("Krippendorff's alpha per question over time")
     )
 
 
-def span_history_chart(history: list[HistoryPoint]) -> SafeString:
+def span_history_chart(
+    history: list[HistoryPoint], names: dict[str, str] | None = None
+) -> LineChart:
+    """Pairwise span F1 per label over the stored snapshots (labels with a figure)."""
+    names = names or {}
     series: Series = {}
     for point in history:
         for label, f1 in point.summary.spans.items():
             if f1 is not None:
-                series.setdefault(f"F1 {label}", []).append((point.computed_at, f1))
+                name = names.get(label, label)
+                series.setdefault(name, []).append((point.computed_at, f1))
     return charts.line_chart(
         series, title=_("Pairwise span F1 per label over time"), y_min=0.0
     )
@@ -160,7 +194,8 @@ def kappa_heatmaps(report: AgreementReport, questions: Questions) -> list[dict]:
         heatmaps.append(
             {
                 "name": question.name,
-                "svg": charts.heatmap(order, order, values, title=title, v_min=0.0),
+                "chart": charts.heatmap(order, order, values, title=title, v_min=0.0),
+                **_heatmap_size(len(order)),
             }
         )
     return heatmaps
@@ -171,7 +206,7 @@ def distribution_charts(report: AgreementReport, questions: Questions) -> list[d
     return [
         {
             "name": question.name,
-            "svg": charts.bar_chart(
+            "chart": charts.bar_chart(
                 [
                     (
                         choice.name,
@@ -187,7 +222,7 @@ def distribution_charts(report: AgreementReport, questions: Questions) -> list[d
     ]
 
 
-def span_distribution_chart(report: AgreementReport, scheme: Scheme) -> SafeString:
+def span_distribution_chart(report: AgreementReport, scheme: Scheme) -> BarChart:
     return charts.bar_chart(
         [
             (label.name, report.span_distribution.get(label.key, 0))
@@ -214,15 +249,16 @@ def confusion_charts(report: AgreementReport, questions: Questions) -> list[dict
         result.append(
             {
                 "name": question.name,
-                "svg": charts.heatmap(
+                "chart": charts.heatmap(
                     names, names, matrix, title=title, v_max=peak, digits=0
                 ),
+                **_heatmap_size(len(names)),
             }
         )
     return result
 
 
-def lead_time_chart(lead_time: LeadTime) -> SafeString:
+def lead_time_chart(lead_time: LeadTime) -> BarChart:
     return charts.bar_chart(
         [
             (name, None if ms is None else ms / 1000)
@@ -234,7 +270,7 @@ def lead_time_chart(lead_time: LeadTime) -> SafeString:
     )
 
 
-def preannotation_chart(counts: OriginCounts) -> SafeString:
+def preannotation_chart(counts: OriginCounts) -> BarChart:
     origin_names = dict(SpanOrigin.choices)
     return charts.stacked_bars(
         [(_("spans"), [counts.origins.get(o, 0) for o in SpanOrigin.values])],
@@ -275,7 +311,7 @@ def reliability_charts(report: AgreementReport, questions: Questions) -> list[di
         if key not in questions:
             continue
         name = questions[key].name
-        svg = charts.bar_chart(
+        chart = charts.bar_chart(
             [(annotator, a.accuracy) for annotator, a in figures.annotators.items()],
             title=_("Estimated accuracy (Dawid–Skene): %(q)s") % {"q": name},
             max_value=1.0,
@@ -284,7 +320,7 @@ def reliability_charts(report: AgreementReport, questions: Questions) -> list[di
         result.append(
             {
                 "name": name,
-                "svg": svg,
+                "chart": chart,
                 "n_contested": figures.n_contested,
                 "n_items": figures.n_items,
             }

@@ -2,18 +2,24 @@
 
 ``/projects/<slug>/review/<id>/`` shows the submitted annotations of an article
 as a table (one row per distinct span or question, one column per annotator,
-plus gold), highlights disagreements and lets the reviewer accept, remove or
-add spans, pick answers, write a note and submit. Each POST answers an htmx
-request with the ``adjudication`` partial (the part of the page that changed)
-and a plain form post with a redirect, so the page works without JavaScript.
-Admins and reviewers only: annotators get 403, non-members 404. Reads come
-from the selectors, each POST calls one use case of ``services.adjudication``.
+plus gold; rows from the leaf ``adjudication_rows``), highlights disagreements
+and lets the reviewer accept, remove, relabel or add spans, pick answers, write
+a note and submit; ``static/js/review.js`` adds the keyboard (j/k, a/x, digits,
+``?``).
+
+Each POST calls one use case of ``services.adjudication``. Success answers an
+htmx request with the ``adjudication`` partial and a plain form post with a
+redirect, so the page works without JavaScript. A refusal (400 for what the
+reviewer can fix, 409 when the gold changed meanwhile) answers htmx with the
+message alone, retargeted (``HX-Retarget``) to the error slot of the form that
+caused it (``#<form id>-errors``; the page-wide ``#review-errors`` for
+conflicts), so nothing the reviewer typed is swapped away. Admins and
+reviewers only: annotators get 403, non-members 404.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from itertools import pairwise
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -24,29 +30,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from annotations import permissions, selectors
+from annotations.adjudication_rows import Submitted, review_rows
 from annotations.errors import ConflictError
-from annotations.models import Annotation, Article, Project
-from annotations.scheme import Question, Scheme
-from annotations.selectors.agreement import (
-    gold_for_article,
-    review_annotations,
-    review_queue,
-)
+from annotations.models import Article, Project
+from annotations.selectors.agreement import gold_for_article, review_annotations
 from annotations.services.adjudication import (
     gold_answer_set,
     gold_finish,
     gold_span_accept,
+    gold_span_relabel,
     gold_span_remove,
     gold_working_copy,
 )
 
 TEMPLATE = "annotations/review/article.html"
-SpanKey = tuple[int, int, str]
+PAGE_ERRORS = "#review-errors"
+FORM_ID = re.compile(r"^[a-z][a-z0-9-]{0,60}$")
 
 
-def _project(request: HttpRequest, slug: str) -> Project:
+def review_project(request: HttpRequest, slug: str) -> Project:
+    """The project of a review page: 404 for non-members, 403 for other roles."""
     project = selectors.project_get_for_user(user=request.user, slug=slug)
     if not permissions.can_review(project.user_role):
         raise PermissionDenied(_("Only reviewers and admins adjudicate."))
@@ -62,177 +68,40 @@ def _article(project: Project, pk: int) -> Article:
 
 @require_GET
 @login_required
-def review_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """Articles with submitted work, those without final gold first."""
-    project = _project(request, slug)
-    return render(
-        request,
-        "annotations/review/list.html",
-        {"project": project, "items": review_queue(project=project)},
-    )
-
-
-@require_GET
-@login_required
 def review_article(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    project = _project(request, slug)
+    project = review_project(request, slug)
     article = _article(project, pk)
     template = TEMPLATE + ("#adjudication" if request.htmx else "")
     return render(request, template, review_context(article))
 
 
-def review_context(article: Article, errors: list[str] | None = None) -> dict:
+def review_context(article: Article) -> dict:
     """Everything the adjudication page shows, as plain data for the template."""
     scheme = article.project.parsed_scheme
     annotations = review_annotations(article=article)
     gold = gold_for_article(article=article)
     current = gold_working_copy(article=article, gold=gold)
-    columns = [
-        {"id": a.pk, "name": a.annotator.get_username(), "annotation": a}
+    submitted = [
+        Submitted(
+            annotation_id=a.pk,
+            annotator=a.annotator.get_username(),
+            labels=a.labels,
+            spans=tuple((s.start, s.end, s.label) for s in a.spans.all()),
+        )
         for a in annotations
-    ]
-    marked = _marked_by(annotations)
-    span_rows = _span_rows(article, scheme, columns, marked, current["spans"])
-    question_rows = [
-        _question_row(question, annotations, current["labels"].get(question.key))
-        for question in scheme.questions
     ]
     return {
         "project": article.project,
         "article": article,
-        "columns": columns,
-        "span_rows": span_rows,
-        "question_rows": question_rows,
+        "columns": [{"id": a.annotation_id, "name": a.annotator} for a in submitted],
         "gold": gold,
         "gold_current": current,
         "gold_saved": gold is not None,
-        "segments": _segments(article.text, current["spans"], marked),
         "span_labels": scheme.span_labels,
-        "errors": errors or [],
-        "n_disagreements": sum(r["disagreement"] for r in span_rows)
-        + sum(r["disagreement"] for r in question_rows),
+        **review_rows(
+            text=article.text, scheme=scheme, submitted=submitted, gold=current
+        ),
     }
-
-
-def _marked_by(annotations: list[Annotation]) -> dict[SpanKey, set[int]]:
-    """Each (start, end, label) to the ids of the annotations that marked it."""
-    marked: dict[SpanKey, set[int]] = defaultdict(set)
-    for annotation in annotations:
-        for span in annotation.spans.all():
-            marked[(span.start, span.end, span.label)].add(annotation.pk)
-    return marked
-
-
-def _span_rows(
-    article: Article,
-    scheme: Scheme,
-    columns: list[dict],
-    marked: dict[SpanKey, set[int]],
-    gold_spans: list[dict],
-) -> list[dict]:
-    """One row per span anyone marked or the gold has, with who marked it."""
-    in_gold = {(s["start"], s["end"], s["label"]) for s in gold_spans}
-    keys = sorted(set(marked) | in_gold)
-    labels_at = defaultdict(set)
-    for start, end, label in keys:
-        labels_at[(start, end)].add(label)
-    label_names = {label.key: label for label in scheme.span_labels}
-    rows = []
-    for start, end, label in keys:
-        by = marked.get((start, end, label), set())
-        partial = 0 < len(by) < len(columns)
-        conflict = len(labels_at[(start, end)]) > 1
-        rows.append(
-            {
-                "start": start,
-                "end": end,
-                "label": label,
-                "label_name": getattr(label_names.get(label), "name", label),
-                "color": getattr(label_names.get(label), "color", "#888888"),
-                "text": article.text[start:end],
-                "cells": [c["id"] in by for c in columns],
-                "support": len(by),
-                "in_gold": (start, end, label) in in_gold,
-                "partial": partial,
-                "conflict": conflict,
-                "disagreement": partial or conflict or not by,
-            }
-        )
-    return rows
-
-
-def _question_row(
-    question: Question, annotations: list[Annotation], gold_value: Any
-) -> dict:
-    """One question: every annotator's answer, the distinct answers, the gold one."""
-    answers = [a.labels.get(question.key) for a in annotations]
-    given = [_display(v) for v in answers if v not in (None, [])]
-    choices = {c.key: c.name for c in question.choices}
-    distinct = list(dict.fromkeys(given))
-    counts = Counter(given)
-    return {
-        "key": question.key,
-        "name": question.name,
-        "multiple": question.multiple,
-        "cells": [
-            {"value": _display(v), "names": _names(v, choices), "raw": v}
-            for v in answers
-        ],
-        "options": [{"value": value, "count": counts[value]} for value in distinct],
-        "choices": question.choices,
-        "gold": _display(gold_value),
-        "gold_values": _values(gold_value),
-        "gold_names": _names(gold_value, choices),
-        "disagreement": len(distinct) > 1 or 0 < len(given) < len(annotations),
-    }
-
-
-def _display(value: Any) -> str:
-    if value in (None, []):
-        return ""
-    if isinstance(value, list):
-        return ",".join(value)
-    return str(value)
-
-
-def _values(value: Any) -> list[str]:
-    if value in (None, []):
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _names(value: Any, choices: dict[str, str]) -> str:
-    if value in (None, []):
-        return ""
-    values = value if isinstance(value, list) else [value]
-    return ", ".join(choices.get(v, v) for v in values)
-
-
-def _segments(text: str, gold_spans: list[dict], marked: dict) -> list[dict]:
-    """The text cut at every span boundary: gold labels and annotator coverage per piece."""
-    bounds = {0, len(text)}
-    for span in gold_spans:
-        bounds.update((span["start"], span["end"]))
-    for start, end, _label in marked:
-        bounds.update((start, end))
-    points = sorted(b for b in bounds if 0 <= b <= len(text))
-    segments = []
-    for start, end in pairwise(points):
-        if start == end:
-            continue
-        gold_labels = sorted(
-            {s["label"] for s in gold_spans if s["start"] <= start and end <= s["end"]}
-        )
-        covered = any(s <= start and end <= e for (s, e, _l) in marked)
-        segments.append(
-            {
-                "text": text[start:end],
-                "start": start,
-                "gold": gold_labels,
-                "marked": covered and not gold_labels,
-            }
-        )
-    return segments
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -242,66 +111,95 @@ def _version(request: HttpRequest) -> int | None:
     try:
         return int(raw)
     except ValueError as error:
-        raise ValidationError({"version": ["Not a number."]}) from error
+        raise ValidationError(
+            {"version": [_("This page is out of date; reload it.")]}
+        ) from error
 
 
 def _int(request: HttpRequest, name: str) -> int:
     try:
         return int(request.POST.get(name, ""))
     except ValueError as error:
-        raise ValidationError({name: [_("Must be a whole number.")]}) from error
+        raise ValidationError(
+            {name: [_("Select a piece of the text, or type its offsets as numbers.")]}
+        ) from error
 
 
 def _respond(request: HttpRequest, article: Article, action) -> HttpResponse:
-    """Run ``action`` and answer with the adjudication partial (htmx) or a redirect."""
-    errors: list[str] = []
+    """Run ``action``; answer with the partial, a retargeted refusal, or a redirect."""
     try:
         action()
     except ValidationError as error:
-        errors = [
-            f"{field}: {message}" if field != "__all__" else message
-            for field, items in error.message_dict.items()
-            for message in items
-        ]
+        return _refusal(request, article, error.messages, status=400)
     except ConflictError as error:
-        errors = [error.message]
+        return _refusal(request, article, [error.message], status=409, page=True)
     if request.htmx:
-        return render(
-            request, TEMPLATE + "#adjudication", review_context(article, errors)
-        )
-    for error in errors:
-        messages.error(request, error)
-    url = reverse(
+        return render(request, TEMPLATE + "#adjudication", review_context(article))
+    return redirect(_page_url(article))
+
+
+def _refusal(
+    request: HttpRequest,
+    article: Article,
+    errors: list[str],
+    *,
+    status: int,
+    page: bool = False,
+) -> HttpResponse:
+    """The refusal in place: next to the form (htmx), or as messages after a redirect."""
+    if not request.htmx:
+        for error in dict.fromkeys(errors):
+            messages.error(request, error)
+        return redirect(_page_url(article))
+    trigger = request.htmx.trigger or ""
+    target = PAGE_ERRORS
+    if not page and FORM_ID.match(trigger):
+        target = f"#{trigger}-errors"
+    response = render(
+        request,
+        "annotations/review/_refusal.html",
+        {"errors": list(dict.fromkeys(errors)), "reload": page, "article": article},
+        status=status,
+    )
+    return reswap(retarget(response, target), "innerHTML")
+
+
+def _page_url(article: Article) -> str:
+    return reverse(
         "annotations:review-article",
         kwargs={"slug": article.project.slug, "pk": article.pk},
     )
-    return redirect(url)
 
 
 @require_POST
 @login_required
 def review_span(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Accept (``action=accept``) or remove (``action=remove``) one gold span."""
-    project = _project(request, slug)
+    """Accept (``action=accept``), remove (``remove``) or relabel (``relabel``) a span."""
+    project = review_project(request, slug)
     article = _article(project, pk)
 
     def act():
         version = _version(request)
         start, end = _int(request, "start"), _int(request, "end")
-        label = request.POST.get("label", "")
-        service = (
-            gold_span_remove
-            if request.POST.get("action") == "remove"
-            else gold_span_accept
-        )
-        service(
-            article=article,
-            reviewer=request.user,
-            start=start,
-            end=end,
-            label=label,
-            version=version,
-        )
+        span = {"start": start, "end": end, "label": request.POST.get("label", "")}
+        action = request.POST.get("action", "accept")
+        if action == "relabel":
+            new_label = request.POST.get("new_label", "")
+            gold_span_relabel(
+                article=article,
+                reviewer=request.user,
+                new_label=new_label,
+                version=version,
+                **span,
+            )
+        elif action == "remove":
+            gold_span_remove(
+                article=article, reviewer=request.user, version=version, **span
+            )
+        else:
+            gold_span_accept(
+                article=article, reviewer=request.user, version=version, **span
+            )
 
     return _respond(request, article, act)
 
@@ -310,14 +208,16 @@ def review_span(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def review_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Set the gold answer of one question (``value`` may be a comma list for multi)."""
-    project = _project(request, slug)
+    project = review_project(request, slug)
     article = _article(project, pk)
 
     def act():
         key = request.POST.get("question", "")
         question = project.parsed_scheme.question(key)
         if question is None:
-            raise ValidationError({"question": [f"Unknown question {key!r}."]})
+            raise ValidationError(
+                {"question": [_("This project has no such question; reload the page.")]}
+            )
         values = request.POST.getlist("value")
         if question.multiple:
             value: Any = [v for raw in values for v in raw.split(",") if v]
@@ -338,7 +238,7 @@ def review_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def review_finish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Save the note and keep as draft (``status=draft``) or submit the gold."""
-    project = _project(request, slug)
+    project = review_project(request, slug)
     article = _article(project, pk)
 
     def act():

@@ -177,6 +177,30 @@ def test_gold_round_trip_with_optimistic_locking(api_client, project, members, w
     assert seen["labels"] == {"sentiment": "positive", "bias": "biased"}
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Answer “Media bias” before submitting the gold."),
+        ("de", "Beantworten Sie „Media bias“, bevor Sie das Gold abgeben."),
+    ],
+)
+def test_gold_refusal_names_the_question_in_the_readers_language(
+    api_client, project, members, worked, language, message
+):
+    """Field keys stay the contract's; the message is words, not internal keys."""
+    article = worked["articles"][0]
+    api_client.force_authenticate(members[Role.REVIEWER])
+    refused = api_client.post(
+        f"/api/v1/articles/{article.pk}/gold/",
+        {"spans": [], "labels": {"sentiment": "positive"}, "status": "submitted"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"labels": [message]}
+    assert not GoldAnnotation.objects.filter(article=article).exists()
+
+
 def test_admin_assigns_moves_and_releases(api_client, project, members):
     project.overlap = 1
     project.save()

@@ -3,7 +3,7 @@
 Each page is opened as a role that may see it; the test fails on any
 ``securitypolicyviolation`` event and on any CSP message in the console, and
 checks that what the policy could break still works: label colours (set by
-static/js/colors.js, not style attributes), htmx, the review page's nonce'd
+static/js/colors.js, not style attributes), htmx, the review page's static
 script and the offline Swagger UI.
 """
 
@@ -187,7 +187,7 @@ def test_review_script_and_htmx_work_under_the_policy(site, watch):
     browser = watch(site["users"]["reviewer"].username)
     slug, article = site["project"].slug, site["reviewed"]
     assert browser.open(f"/projects/{slug}/review/{article.pk}/") == []
-    # The nonce'd inline script: selecting text fills the offsets of "Add a span".
+    # static/js/review.js: selecting text fills the offsets of "Add a span".
     browser.page.evaluate(
         """() => {
           const box = document.getElementById('review-text');

@@ -12,6 +12,7 @@ from annotations.services.adjudication import (
     gold_finish,
     gold_save,
     gold_span_accept,
+    gold_span_relabel,
     gold_span_remove,
 )
 from annotations.services.gold import consensus_for_article, consensus_for_project
@@ -74,7 +75,7 @@ def test_gold_save_validates_spans_answers_and_required_questions(article, revie
         gold_save(
             article=article, reviewer=reviewer, spans=[], labels={"sentiment": "meh"}
         )
-    with pytest.raises(ValidationError, match="Required question"):
+    with pytest.raises(ValidationError, match="Answer “Media bias” before submitting"):
         gold_save(
             article=article,
             reviewer=reviewer,
@@ -159,9 +160,75 @@ def test_one_click_accepts_start_from_the_majority_draft(project, article, revie
     assert gold.status == GoldStatus.FINAL
     assert gold.labels == {"sentiment": "positive", "bias": "biased"}
     assert gold.source_annotations.count() == 2
-    with pytest.raises(ConflictError, match="changed meanwhile"):
+    with pytest.raises(ConflictError, match="changed this gold meanwhile"):
         gold_span_accept(article=article, reviewer=reviewer, version=2, **_key(siemens))
 
 
 def _key(span_dict):
     return {k: span_dict[k] for k in ("start", "end", "label")}
+
+
+def test_relabel_keeps_the_offsets_and_refuses_what_is_not_in_gold(article, reviewer):
+    siemens = span(article.text, "Siemens", "ORG")
+    gold = gold_save(article=article, reviewer=reviewer, spans=[siemens], labels={})
+    gold = gold_span_relabel(
+        article=article,
+        reviewer=reviewer,
+        start=0,
+        end=7,
+        label="ORG",
+        new_label="PERSON",
+        version=gold.version,
+    )
+    assert [(s.start, s.end, s.label, s.text) for s in gold.spans.all()] == [
+        (0, 7, "PERSON", "Siemens")
+    ]
+    assert gold.status == GoldStatus.DRAFT
+    refused = {
+        ("ORG", "MONEY"): "not in the gold",
+        ("PERSON", "RUMOUR"): "“RUMOUR” is not a span label",
+    }
+    for (label, new_label), message in refused.items():
+        with pytest.raises(ValidationError, match=message):
+            gold_span_relabel(
+                article=article,
+                reviewer=reviewer,
+                start=0,
+                end=7,
+                label=label,
+                new_label=new_label,
+                version=gold.version,
+            )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [(5, 3, "starts before it ends"), (0, 999, "characters 0 to 64"), (-1, 2, "0 to")],
+)
+def test_accept_refuses_offsets_outside_the_text_in_plain_words(
+    article, reviewer, start, end, message
+):
+    with pytest.raises(ValidationError, match=message) as refused:
+        gold_span_accept(
+            article=article,
+            reviewer=reviewer,
+            start=start,
+            end=end,
+            label="ORG",
+            version=None,
+        )
+    assert set(refused.value.message_dict) == {"start"}
+    assert not GoldAnnotation.objects.filter(article=article).exists()
+
+
+def test_a_stale_page_is_told_to_reload(article, reviewer):
+    gold = gold_save(article=article, reviewer=reviewer, spans=[], labels={})
+    with pytest.raises(ConflictError, match="Someone changed this gold meanwhile"):
+        gold_span_remove(
+            article=article,
+            reviewer=reviewer,
+            start=0,
+            end=7,
+            label="ORG",
+            version=gold.version + 1,
+        )

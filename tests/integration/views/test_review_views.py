@@ -118,6 +118,7 @@ def test_accept_answers_the_htmx_fragment_and_creates_the_draft(
         {"start": 0, "end": 7, "label": "ORG", "action": "remove", "version": 9},
         **HTMX,
     )
+    assert stale.status_code == 409
     assert "Reload the page" in stale.content.decode()
     assert GoldAnnotation.objects.get(article=article).version == 1
     answer = client.post(
@@ -137,16 +138,118 @@ def test_accept_answers_the_htmx_fragment_and_creates_the_draft(
     assert gold.note == "bank is an ORG"
 
 
-def test_submit_without_required_answers_shows_the_error(project, members, worked):
+def test_submit_without_required_answers_is_refused_next_to_the_submit_button(
+    project, members, worked
+):
+    """The refusal names the question in the user's words and goes to the form's slot."""
     client = client_for(members[Role.REVIEWER])
     article = worked["article"]
     response = client.post(
         f"/projects/{project.slug}/review/{article.pk}/finish/",
         {"note": "", "status": "submitted"},
+        HTTP_HX_TRIGGER="finish",
         **HTMX,
     )
-    assert "Required question" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == "#finish-errors"
+    assert response["HX-Reswap"] == "innerHTML"
+    assert "Answer “Media bias” before submitting the gold." in html
+    assert "labels" not in html
+    assert 'id="adjudication"' not in html  # nothing else is swapped away
     assert not GoldAnnotation.objects.filter(article=article).exists()
+
+
+def test_refusals_speak_german_too(project, members, worked):
+    client = client_for(members[Role.REVIEWER])
+    article = worked["article"]
+    response = client.post(
+        f"/projects/{project.slug}/review/{article.pk}/spans/",
+        {"start": 40, "end": 10, "label": "NOPE", "action": "accept"},
+        HTTP_HX_TRIGGER="add-span",
+        HTTP_ACCEPT_LANGUAGE="de",
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == "#add-span-errors"
+    assert "Markieren Sie ein Stück des Textes" in html
+    assert "„NOPE“ ist kein Spannen-Label dieses Projekts." in html
+    assert "start:" not in html
+    assert "label:" not in html
+
+
+def test_a_conflict_goes_to_the_page_slot_with_a_reload_link(project, members, worked):
+    client = client_for(members[Role.REVIEWER])
+    article = worked["article"]
+    url = f"/projects/{project.slug}/review/{article.pk}/spans/"
+    client.post(url, {"start": 0, "end": 7, "label": "ORG", "action": "remove"})
+    stale = client.post(
+        url,
+        {"start": 0, "end": 7, "label": "ORG", "action": "accept", "version": ""},
+        HTTP_HX_TRIGGER="span-1",
+        **HTMX,
+    )
+    assert stale.status_code == 409
+    assert stale["HX-Retarget"] == "#review-errors"
+    assert 'data-testid="reload"' in stale.content.decode()
+
+
+def test_an_untrusted_trigger_id_falls_back_to_the_page_slot(project, members, worked):
+    client = client_for(members[Role.REVIEWER])
+    response = client.post(
+        f"/projects/{project.slug}/review/{worked['article'].pk}/finish/",
+        {"status": "submitted"},
+        HTTP_HX_TRIGGER='x"], body, [y',
+        **HTMX,
+    )
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == "#review-errors"
+
+
+def test_refusal_without_htmx_is_a_message_after_the_redirect(project, members, worked):
+    client = client_for(members[Role.REVIEWER])
+    url = f"/projects/{project.slug}/review/{worked['article'].pk}/"
+    response = client.post(f"{url}finish/", {"status": "submitted"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "Answer “Media bias” before submitting" in response.content.decode()
+
+
+def test_relabel_a_gold_span_keeps_its_offsets(project, members, worked):
+    client = client_for(members[Role.REVIEWER])
+    article = worked["article"]
+    url = f"/projects/{project.slug}/review/{article.pk}/spans/"
+    response = client.post(
+        url,
+        {
+            "start": 0,
+            "end": 7,
+            "label": "ORG",
+            "new_label": "PERSON",
+            "action": "relabel",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert 'data-span="0-7-PERSON" data-in-gold="true"' in response.content.decode()
+    gold = GoldAnnotation.objects.get(article=article)
+    assert {(s.start, s.end, s.label) for s in gold.spans.all()} == {(0, 7, "PERSON")}
+    refused = client.post(
+        url,
+        {
+            "start": 0,
+            "end": 7,
+            "label": "ORG",
+            "new_label": "MONEY",
+            "action": "relabel",
+            "version": gold.version,
+        },
+        HTTP_HX_TRIGGER="relabel-1",
+        **HTMX,
+    )
+    assert refused.status_code == 400
+    assert refused["HX-Retarget"] == "#relabel-1-errors"
+    assert "not in the gold" in refused.content.decode()
 
 
 def test_dashboard_section_on_the_project_page(project, members, worked):

@@ -60,6 +60,7 @@ LEAF_MODULES = (
     "offsets.py",
     "consensus.py",
     "changes.py",
+    "adjudication_rows.py",
     "navigation.py",
 )
 LEAF_FORBIDDEN = (

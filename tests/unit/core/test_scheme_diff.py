@@ -235,3 +235,28 @@ def test_label_mapping_follows_migrations_and_nulls_dropped_labels():
     }
     assert label_mapping_follow({}, changes) is None
     assert label_mapping_follow(mapping, changes[2:]) is None
+
+
+def test_every_kind_has_a_name_in_the_readers_words():
+    """The pages show "Label added", never the code ``label_added`` (issue 12)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from annotations import scheme_diff as module
+    from annotations.scheme_diff import KIND_NAMES
+
+    kinds = {
+        value
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str) and "_" in value
+    }
+    assert kinds <= set(KIND_NAMES)
+    change = SchemeChange(kind=LABEL_ADDED, key="RUMOUR", detail="Rumour")
+    assert change.kind_name == "Label added"
+    html = render_to_string(
+        "annotations/settings/_scheme_changes.html", {"changes": [change]}
+    )
+    assert "Label added" in html
+    assert "label_added" not in html
+    with translation.override("de"):
+        assert change.kind_name == "Label hinzugefügt"
