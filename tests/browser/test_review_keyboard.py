@@ -135,6 +135,7 @@ def test_adjudication_by_keyboard(page, screenshot):
 
     # j to the second row (5%), a accepts it; the focus moves on to the bank.
     page.keyboard.press("j")
+    expect(focused_row(page)).to_have_attribute("data-span", "0-7-ORG")
     page.keyboard.press("j")
     expect(focused_row(page)).to_have_attribute("data-span", "20-22-PERCENT")
     page.keyboard.press("a")
