@@ -17,7 +17,8 @@ import json
 import operator
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import IO, Any, Final, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import IO, Any, Final
 
 from .rows import ExportRow, ExportScheme, ExportSpan
 from .splits import (
@@ -45,14 +46,40 @@ REGISTRY: Final[dict[str, str]] = {
 CHUNK_SIZE: Final = 64 * 1024
 
 
-@runtime_checkable
-class Exporter(Protocol):
-    """What every format provides."""
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an exporter reads besides the rows: the scheme and the split settings.
+
+    Bad ``ratios`` raise ``ValueError`` when the options are made, so a streamed
+    export fails before its first chunk.
+    """
+
+    scheme: ExportScheme
+    seed: str = DEFAULT_SEED
+    ratios: Ratios = DEFAULT_RATIOS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ratios", validate_ratios(self.ratios))
+
+    def split_of(self, row: ExportRow) -> Split:
+        return resolve_split(row, seed=self.seed, ratios=self.ratios)
+
+    def split_manifest(self) -> dict[str, Any]:
+        """How the splits were drawn, for an archive's manifest."""
+        return {"seed": self.seed, "ratios": list(self.ratios)}
+
+
+class Exporter:
+    """What every format provides: ``write`` the whole export to a binary file.
+
+    Formats implement ``write_to`` (archives) or ``pieces`` (see ``StreamingExporter``);
+    callers use ``write`` and, for streaming formats, ``iter_bytes``.
+    """
 
     name: str
     extension: str  # with the dot: ".jsonl", ".tar.gz"
     media_type: str
-    streaming: bool  # True: ``iter_bytes`` exists and reads rows lazily
+    streaming = False  # True: ``iter_bytes`` exists and reads rows lazily
 
     def write(
         self,
@@ -64,29 +91,17 @@ class Exporter(Protocol):
         ratios: Ratios = DEFAULT_RATIOS,
     ) -> None:
         """Write the whole export to the binary file object ``fh`` (no seek needed)."""
-        ...
+        self.write_to(rows, fh, ExportOptions(scheme, seed, ratios))
+
+    def write_to(
+        self, rows: Iterable[ExportRow], fh: IO[bytes], options: ExportOptions
+    ) -> None:
+        raise NotImplementedError
 
 
-@runtime_checkable
-class StreamingExporter(Exporter, Protocol):
-    def iter_bytes(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
-    ) -> Iterator[bytes]:
-        """Yield the export in chunks of about ``CHUNK_SIZE`` bytes, reading lazily."""
-        ...
+class StreamingExporter(Exporter):
+    """Base for plain-text formats: subclasses yield text pieces from ``pieces``."""
 
-
-class TextExporter:
-    """Base for streaming formats: subclasses yield text pieces from ``pieces``."""
-
-    name: str
-    extension: str
-    media_type: str
     streaming = True
 
     def iter_bytes(
@@ -97,31 +112,19 @@ class TextExporter:
         seed: str = DEFAULT_SEED,
         ratios: Ratios = DEFAULT_RATIOS,
     ) -> Iterator[bytes]:
-        """Bad ``ratios`` raise here, before the first chunk."""
-        ratios = validate_ratios(ratios)
-        return batched(self.pieces(rows, scheme=scheme, seed=seed, ratios=ratios))
+        """Chunks of about ``CHUNK_SIZE`` bytes, read lazily; bad ``ratios`` raise here."""
+        return batched(self.pieces(rows, ExportOptions(scheme, seed, ratios)))
 
     def pieces(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str,
-        ratios: Ratios,
+        self, rows: Iterable[ExportRow], options: ExportOptions
     ) -> Iterator[str]:
         """The export as text, read lazily from ``rows``."""
         raise NotImplementedError
 
-    def write(
-        self,
-        rows: Iterable[ExportRow],
-        fh: IO[bytes],
-        *,
-        scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
+    def write_to(
+        self, rows: Iterable[ExportRow], fh: IO[bytes], options: ExportOptions
     ) -> None:
-        for chunk in self.iter_bytes(rows, scheme=scheme, seed=seed, ratios=ratios):
+        for chunk in batched(self.pieces(rows, options)):
             fh.write(chunk)
 
 
@@ -161,11 +164,12 @@ def iter_export(
     Streaming formats are passed through; archives are written to a spooled temporary
     file (memory up to 8 MiB, disk beyond) and then read back in chunks.
     """
-    if isinstance(exporter, StreamingExporter) and exporter.streaming:
-        yield from exporter.iter_bytes(rows, scheme=scheme, seed=seed, ratios=ratios)
+    options = ExportOptions(scheme, seed, ratios)
+    if isinstance(exporter, StreamingExporter):
+        yield from batched(exporter.pieces(rows, options))
         return
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
-        exporter.write(rows, buffer, scheme=scheme, seed=seed, ratios=ratios)
+        exporter.write_to(rows, buffer, options)
         buffer.seek(0)
         while chunk := buffer.read(chunk_size):
             yield chunk
@@ -260,6 +264,20 @@ def answered(row: ExportRow, scheme: ExportScheme) -> list[tuple[str, list[str]]
         if choices:
             result.append((key, list(choices)))
     return result
+
+
+def provenance(row: ExportRow) -> dict[str, Any]:
+    """Who made a row: the annotator and status, or the pipeline of a prediction."""
+    extra: dict[str, Any] = {}
+    if row.annotator is not None:
+        extra["annotator"] = row.annotator
+        extra["status"] = row.status
+    if row.prediction is not None:
+        extra["pipeline"] = row.prediction.pipeline
+        extra["pipeline_version"] = row.prediction.version
+        extra["label_scores"] = row.prediction.label_scores
+        extra["evidence"] = row.prediction.evidence
+    return extra
 
 
 def dumps(value: Any, row: ExportRow) -> str:

@@ -43,11 +43,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .base import (
-    Ratios,
-    TextExporter,
+    ExportOptions,
+    StreamingExporter,
     check_row,
     describe_row,
-    resolve_split,
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
@@ -116,7 +115,7 @@ def comment_lines(row: ExportRow, split: str) -> list[str]:
     return lines
 
 
-class ConllExporter(TextExporter):
+class ConllExporter(StreamingExporter):
     name = "conll"
     extension = ".conll"
     media_type = "text/plain; charset=utf-8"
@@ -126,20 +125,15 @@ class ConllExporter(TextExporter):
         self.comments = comments
 
     def pieces(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str,
-        ratios: Ratios,
+        self, rows: Iterable[ExportRow], options: ExportOptions
     ) -> Iterator[str]:
         report = AlignmentReport(mode="expand")
         for row in rows:
             check_row(row)
             yield self.article(
                 row,
-                scheme=scheme,
-                split=resolve_split(row, seed=seed, ratios=ratios),
+                scheme=options.scheme,
+                split=options.split_of(row),
                 report=report,
             )
 

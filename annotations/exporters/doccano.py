@@ -38,13 +38,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from .base import (
-    Ratios,
-    TextExporter,
+    ExportOptions,
+    StreamingExporter,
     answered,
     canonical,
     check_row,
     describe_row,
     dumps,
+    provenance,
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
@@ -84,19 +85,13 @@ def line_object(row: ExportRow, scheme: ExportScheme, task: str) -> dict[str, An
         "language": row.language,
         "meta": canonical(row.meta),
     }
-    if row.annotator is not None:
-        obj["annotator"] = row.annotator
-        obj["status"] = row.status
+    obj.update(provenance(row))
     if row.prediction is not None:
-        obj["pipeline"] = row.prediction.pipeline
-        obj["pipeline_version"] = row.prediction.version
         obj["span_scores"] = [span.score for span in sorted_spans(row)]
-        obj["label_scores"] = row.prediction.label_scores
-        obj["evidence"] = row.prediction.evidence
     return obj
 
 
-class DoccanoExporter(TextExporter):
+class DoccanoExporter(StreamingExporter):
     name = "doccano"
     extension = ".jsonl"
     media_type = "application/x-ndjson"
@@ -109,13 +104,8 @@ class DoccanoExporter(TextExporter):
         self.task = task
 
     def pieces(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str,
-        ratios: Ratios,
+        self, rows: Iterable[ExportRow], options: ExportOptions
     ) -> Iterator[str]:
         for row in rows:
             check_row(row)
-            yield dumps(line_object(row, scheme, self.task), row) + "\n"
+            yield dumps(line_object(row, options.scheme, self.task), row) + "\n"

@@ -36,16 +36,16 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from .archive import DeterministicTar
 from .base import (
-    Ratios,
+    Exporter,
+    ExportOptions,
     check_labels,
     check_row,
     describe_row,
     dumps,
-    resolve_split,
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLITS, validate_ratios
+from .splits import SPLITS
 from .tokens import (
     AlignmentReport,
     align_spans,
@@ -143,11 +143,10 @@ def check_scheme(scheme: ExportScheme) -> None:
         raise ValueError(f"span labels are not unique: {scheme.span_labels!r}")
 
 
-class HuggingFaceExporter:
+class HuggingFaceExporter(Exporter):
     name = "hf"
     extension = ".tar.gz"
     media_type = "application/gzip"
-    streaming = False
 
     def __init__(self, *, nlp: Language | None = None) -> None:
         self.nlp = nlp
@@ -203,16 +202,10 @@ class HuggingFaceExporter:
             }
         return obj
 
-    def write(
-        self,
-        rows: Iterable[ExportRow],
-        fh: IO[bytes],
-        *,
-        scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
+    def write_to(
+        self, rows: Iterable[ExportRow], fh: IO[bytes], options: ExportOptions
     ) -> None:
-        ratios = validate_ratios(ratios)
+        scheme = options.scheme
         check_scheme(scheme)
         report = AlignmentReport(mode="expand")
         counts = dict.fromkeys(SPLITS, 0)
@@ -224,7 +217,7 @@ class HuggingFaceExporter:
         try:
             for row in rows:
                 check_row(row)
-                split = resolve_split(row, seed=seed, ratios=ratios)
+                split = options.split_of(row)
                 record = self.record(row, scheme=scheme, split=split, report=report)
                 predictions = predictions or row.prediction is not None
                 spools[split].write((dumps(record, row) + "\n").encode())
@@ -246,7 +239,7 @@ class HuggingFaceExporter:
                         for q in scheme.questions
                     },
                     "alignment": report.to_dict(),
-                    "split": {"seed": seed, "ratios": list(ratios)},
+                    "split": options.split_manifest(),
                 },
             }
             with DeterministicTar(fh) as tar:

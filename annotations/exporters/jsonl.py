@@ -16,15 +16,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .base import (
-    Ratios,
-    TextExporter,
+    ExportOptions,
+    StreamingExporter,
     canonical,
     check_row,
     dumps,
-    resolve_split,
+    provenance,
     sorted_spans,
 )
-from .rows import ExportRow, ExportScheme
+from .rows import ExportRow
 
 
 def row_to_json(row: ExportRow, *, split: str) -> dict[str, Any]:
@@ -40,31 +40,19 @@ def row_to_json(row: ExportRow, *, split: str) -> dict[str, Any]:
         "split": split,
         "guideline_version": row.guideline_version,
     }
-    if row.annotator is not None:
-        obj["annotator"] = row.annotator
-        obj["status"] = row.status
-    if row.prediction is not None:
-        obj["pipeline"] = row.prediction.pipeline
-        obj["pipeline_version"] = row.prediction.version
-        obj["label_scores"] = row.prediction.label_scores
-        obj["evidence"] = row.prediction.evidence
+    obj.update(provenance(row))
     return obj
 
 
-class JsonlExporter(TextExporter):
+class JsonlExporter(StreamingExporter):
     name = "jsonl"
     extension = ".jsonl"
     media_type = "application/x-ndjson"
 
     def pieces(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str,
-        ratios: Ratios,
+        self, rows: Iterable[ExportRow], options: ExportOptions
     ) -> Iterator[str]:
         for row in rows:
             check_row(row)
-            split = resolve_split(row, seed=seed, ratios=ratios)
+            split = options.split_of(row)
             yield dumps(row_to_json(row, split=split), row) + "\n"

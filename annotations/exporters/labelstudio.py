@@ -51,8 +51,8 @@ from typing import Any, Final
 from xml.sax.saxutils import quoteattr
 
 from .base import (
-    Ratios,
-    TextExporter,
+    ExportOptions,
+    StreamingExporter,
     answered,
     canonical,
     check_row,
@@ -199,18 +199,13 @@ def label_config(scheme: ExportScheme) -> str:
     return "\n".join(lines) + "\n"
 
 
-class LabelStudioExporter(TextExporter):
+class LabelStudioExporter(StreamingExporter):
     name = "labelstudio"
     extension = ".json"
     media_type = "application/json"
 
     def pieces(
-        self,
-        rows: Iterable[ExportRow],
-        *,
-        scheme: ExportScheme,
-        seed: str,
-        ratios: Ratios,
+        self, rows: Iterable[ExportRow], options: ExportOptions
     ) -> Iterator[str]:
         previous: int | None = None
         first = True
@@ -224,7 +219,7 @@ class LabelStudioExporter(TextExporter):
                     f"(came after article {previous})"
                 )
             previous = article_id
-            yield ("\n" if first else ",\n") + self.task(list(group), scheme)
+            yield ("\n" if first else ",\n") + self.task(list(group), options.scheme)
             first = False
         yield "]\n" if first else "\n]\n"
 

@@ -32,14 +32,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .archive import DeterministicTar
 from .base import (
-    Ratios,
+    Exporter,
+    ExportOptions,
     check_labels,
     check_row,
-    resolve_split,
     sorted_spans,
 )
 from .rows import ExportRow, ExportScheme
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLITS, validate_ratios
+from .splits import SPLITS
 from .tokens import (
     AlignmentReport,
     align_spans,
@@ -86,11 +86,10 @@ def doc_cats(row: ExportRow, scheme: ExportScheme) -> dict[str, float]:
     return cats
 
 
-class SpacyDocBinExporter:
+class SpacyDocBinExporter(Exporter):
     name = "spacy"
     extension = ".tar.gz"
     media_type = "application/gzip"
-    streaming = False
 
     def __init__(
         self, *, nlp: Language | None = None, alignment_mode: str = "expand"
@@ -136,18 +135,12 @@ class SpacyDocBinExporter:
         doc.user_data["annotator"] = row.annotator
         return doc
 
-    def write(
-        self,
-        rows: Iterable[ExportRow],
-        fh: IO[bytes],
-        *,
-        scheme: ExportScheme,
-        seed: str = DEFAULT_SEED,
-        ratios: Ratios = DEFAULT_RATIOS,
+    def write_to(
+        self, rows: Iterable[ExportRow], fh: IO[bytes], options: ExportOptions
     ) -> None:
+        scheme = options.scheme
         from spacy.tokens import DocBin
 
-        ratios = validate_ratios(ratios)
         report = AlignmentReport(mode=self.alignment_mode)
         bins = {
             split: DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
@@ -155,7 +148,7 @@ class SpacyDocBinExporter:
         }
         for row in rows:
             check_row(row)
-            split = resolve_split(row, seed=seed, ratios=ratios)
+            split = options.split_of(row)
             bins[split].add(self.make_doc(row, scheme, report))
         manifest: dict[str, Any] = {
             "format": self.name,
@@ -171,7 +164,7 @@ class SpacyDocBinExporter:
                 "(multi-hot for multiple-choice questions); unanswered questions "
                 "add no cats"
             ),
-            "split": {"seed": seed, "ratios": list(ratios)},
+            "split": options.split_manifest(),
         }
         with DeterministicTar(fh) as tar:
             for split in SPLITS:
