@@ -19,6 +19,7 @@ reviewers only: annotators get 403, non-members 404.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -171,83 +172,78 @@ def _page_url(article: Article) -> str:
     )
 
 
-@require_POST
-@login_required
-def review_span(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def gold_action(edit):
+    """A POST view around ``edit(request, article)``: roles, lookup and the answer.
+
+    ``edit`` calls one use case of ``services.adjudication``; ``_respond`` turns its
+    refusals into messages in place.
+    """
+
+    @require_POST
+    @login_required
+    @functools.wraps(edit)
+    def view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        article = _article(review_project(request, slug), pk)
+        return _respond(request, article, lambda: edit(request, article))
+
+    return view
+
+
+@gold_action
+def review_span(request: HttpRequest, article: Article) -> None:
     """Accept (``action=accept``), remove (``remove``) or relabel (``relabel``) a span."""
-    project = review_project(request, slug)
-    article = _article(project, pk)
-
-    def act():
-        version = _version(request)
-        start, end = _int(request, "start"), _int(request, "end")
-        span = {"start": start, "end": end, "label": request.POST.get("label", "")}
-        action = request.POST.get("action", "accept")
-        if action == "relabel":
-            new_label = request.POST.get("new_label", "")
-            gold_span_relabel(
-                article=article,
-                reviewer=request.user,
-                new_label=new_label,
-                version=version,
-                **span,
-            )
-        elif action == "remove":
-            gold_span_remove(
-                article=article, reviewer=request.user, version=version, **span
-            )
-        else:
-            gold_span_accept(
-                article=article, reviewer=request.user, version=version, **span
-            )
-
-    return _respond(request, article, act)
+    version = _version(request)
+    start, end = _int(request, "start"), _int(request, "end")
+    span = {"start": start, "end": end, "label": request.POST.get("label", "")}
+    action = request.POST.get("action", "accept")
+    if action == "relabel":
+        gold_span_relabel(
+            article=article,
+            reviewer=request.user,
+            new_label=request.POST.get("new_label", ""),
+            version=version,
+            **span,
+        )
+    elif action == "remove":
+        gold_span_remove(
+            article=article, reviewer=request.user, version=version, **span
+        )
+    else:
+        gold_span_accept(
+            article=article, reviewer=request.user, version=version, **span
+        )
 
 
-@require_POST
-@login_required
-def review_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@gold_action
+def review_answer(request: HttpRequest, article: Article) -> None:
     """Set the gold answer of one question (``value`` may be a comma list for multi)."""
-    project = review_project(request, slug)
-    article = _article(project, pk)
-
-    def act():
-        key = request.POST.get("question", "")
-        question = project.parsed_scheme.question(key)
-        if question is None:
-            raise ValidationError(
-                {"question": [_("This project has no such question; reload the page.")]}
-            )
-        values = request.POST.getlist("value")
-        if question.multiple:
-            value: Any = [v for raw in values for v in raw.split(",") if v]
-        else:
-            value = values[0] if values else None
-        gold_answer_set(
-            article=article,
-            reviewer=request.user,
-            question=key,
-            value=value,
-            version=_version(request),
+    key = request.POST.get("question", "")
+    question = article.project.parsed_scheme.question(key)
+    if question is None:
+        raise ValidationError(
+            {"question": [_("This project has no such question; reload the page.")]}
         )
+    values = request.POST.getlist("value")
+    if question.multiple:
+        value: Any = [v for raw in values for v in raw.split(",") if v]
+    else:
+        value = values[0] if values else None
+    gold_answer_set(
+        article=article,
+        reviewer=request.user,
+        question=key,
+        value=value,
+        version=_version(request),
+    )
 
-    return _respond(request, article, act)
 
-
-@require_POST
-@login_required
-def review_finish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@gold_action
+def review_finish(request: HttpRequest, article: Article) -> None:
     """Save the note and keep as draft (``status=draft``) or submit the gold."""
-    project = review_project(request, slug)
-    article = _article(project, pk)
-
-    def act():
-        gold_finish(
-            article=article,
-            reviewer=request.user,
-            version=_version(request),
-            note=request.POST.get("note", ""),
-            status=request.POST.get("status", "submitted"),
-        )
-
-    return _respond(request, article, act)
+    gold_finish(
+        article=article,
+        reviewer=request.user,
+        version=_version(request),
+        note=request.POST.get("note", ""),
+        status=request.POST.get("status", "submitted"),
+    )
