@@ -131,16 +131,23 @@ def test_no_held_out_articles_never_switches():
     assert beats(None, 0.0)[0] is False
 
 
-def test_confidence_is_the_weakest_part_of_a_prediction():
+def test_confidence_is_the_mean_of_spans_and_rescaled_best_choices():
     spans = [{"score": 0.9}, {"score": 0.7}]
-    labels = {"sentiment": {"positive": 0.55, "negative": 0.45}}
-    assert prediction_confidence(spans, labels) == 0.55
-    assert prediction_confidence(spans, {}) == 0.7
-    assert (
-        prediction_confidence([], {"bias": {"biased": 0.2, "non_biased": 0.8}}) == 0.8
+    two_way = {"bias": {"biased": 0.2, "non_biased": 0.8}}  # (0.8 - .5) / .5
+    five_way = {"sentiment": dict.fromkeys("abcde", 0.2)}  # uniform: 0
+    assert prediction_confidence(spans, {}) == pytest.approx(0.8)
+    assert prediction_confidence([], two_way) == pytest.approx(0.6)
+    assert prediction_confidence([], five_way) == pytest.approx(0.0)
+    assert prediction_confidence(spans, {**two_way, **five_way}) == pytest.approx(
+        (0.9 + 0.7 + 0.6 + 0.0) / 4
     )
+    assert prediction_confidence([], {"sentiment": {"only": 0.7}}) == 0.7
+
+
+def test_confidence_without_scores_is_none():
     assert prediction_confidence([{"score": None}, {"label": "ORG"}], {}) is None
     assert prediction_confidence([{"score": True}], {"q": "not scores"}) is None
+    assert prediction_confidence([], {}) is None
 
 
 def test_chart_bars_are_f1_in_per_cent():
