@@ -51,6 +51,16 @@ class JobKind(models.TextChoices):
     AGREEMENT = "agreement", _("Agreement figures")
 
 
+class QueueOrder(models.TextChoices):
+    """How an annotator's next new article is chosen (``services.queue``)."""
+
+    DEFAULT = "default", _("Admin priority, then import order")
+    LEAST_CONFIDENT = (
+        "least_confident",
+        _("Admin priority, then least confident prediction first (active learning)"),
+    )
+
+
 class QuestionLevel(models.TextChoices):
     NOMINAL = "nominal", _("Nominal")
     ORDINAL = "ordinal", _("Ordinal")

@@ -12,6 +12,7 @@ from annotations.views import (
 )
 from annotations.views import guidelines as guideline_views
 from annotations.views import history as history_views
+from annotations.views import models as model_views
 from annotations.views import preannotation as preannotation_views
 from annotations.views import settings as settings_views
 
@@ -156,5 +157,21 @@ urlpatterns = [
         "projects/<slug:slug>/preannotation/",
         preannotation_views.preannotation_panel,
         name="preannotation-panel",
+    ),
+    path("projects/<slug:slug>/models/", model_views.model_panel, name="model-panel"),
+    path(
+        "projects/<slug:slug>/models/<int:model_id>/switch/",
+        model_views.model_switch_view,
+        name="model-switch",
+    ),
+    path(
+        "projects/<slug:slug>/models/rollback/",
+        model_views.model_rollback_view,
+        name="model-rollback",
+    ),
+    path(
+        "projects/<slug:slug>/models/settings/",
+        model_views.model_settings_view,
+        name="model-settings",
     ),
 ]

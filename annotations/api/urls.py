@@ -73,6 +73,21 @@ urlpatterns = [
         name="project-models",
     ),
     path(
+        "projects/<id:project_id>/models/settings/",
+        training_api.ModelLoopSettingsApi.as_view(),
+        name="project-model-settings",
+    ),
+    path(
+        "projects/<id:project_id>/models/rollback/",
+        training_api.PipelineRollbackApi.as_view(),
+        name="project-model-rollback",
+    ),
+    path(
+        "projects/<id:project_id>/models/<id:model_id>/switch/",
+        training_api.TrainedPipelineSwitchApi.as_view(),
+        name="project-model-switch",
+    ),
+    path(
         "projects/<id:project_id>/preannotate/",
         preannotation.PreannotateApi.as_view(),
         name="preannotate",

@@ -17,6 +17,12 @@ class Prediction(models.Model):
     spans = models.JSONField(default=list)
     labels = models.JSONField(default=dict, help_text="question → choice → score")
     evidence = models.JSONField(default=list)
+    confidence = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Lowest score of any suggestion (span or best document choice); "
+        "the active-learning queue order serves the lowest first.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

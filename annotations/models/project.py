@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from annotations.choices import Role
+from annotations.choices import QueueOrder, Role
 from annotations.default_scheme import default_scheme
 from annotations.models.history import ModuleHistoricalRecords
 from annotations.scheme import Scheme, SchemeError, parse_scheme
@@ -44,6 +44,32 @@ class Project(models.Model):
         help_text=_(
             "Pre-annotation pipeline, e.g. fin-de, or an installed spaCy package."
         ),
+    )
+    pipeline_previous = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The pipeline in use before the last switch to a trained model; "
+            "a rollback returns to it."
+        ),
+    )
+    model_auto_switch = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Switch pre-annotation to a newly trained model when it beats the "
+            "current pipeline on the held-out gold by the margin."
+        ),
+    )
+    model_switch_margin = models.FloatField(
+        default=0.02,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("How much higher the trained model's micro F1 must be."),
+    )
+    queue_order = models.CharField(
+        max_length=32,
+        choices=QueueOrder.choices,
+        default=QueueOrder.DEFAULT,
+        help_text=_("Order of new work for annotators."),
     )
     label_mapping = models.JSONField(
         default=dict,

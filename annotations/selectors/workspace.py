@@ -32,6 +32,7 @@ from annotations.models import (
 )
 from annotations.scheme import Scheme
 from annotations.selectors.access import guideline_current, project_list_for_user
+from annotations.selectors.training import active_prediction_order
 
 FINISHED = (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED)
 
@@ -170,9 +171,10 @@ def article_adjudicated(*, article: Article) -> bool:
 
 
 def prediction_latest(*, article: Article) -> Prediction | None:
+    """The prediction to show: the project's active pipeline's, else the newest."""
     return (
         Prediction.objects.filter(article=article)
-        .order_by("-created_at", "-id")
+        .order_by(*active_prediction_order(article.project))
         .first()
     )
 

@@ -37,6 +37,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from annotations.choices import JobKind, JobStatus
+from annotations.model_loop import prediction_confidence
 from annotations.models import Article, Job, Prediction, Project
 from annotations.nlp.errors import PipelineError
 from annotations.services.jobs import job_create
@@ -62,7 +63,7 @@ def pipeline_spec_for_project(project: Project) -> PipelineSpec:
     if name in registry.BUILTIN_PIPELINES:
         return registry.get_pipeline_spec(name, extra_terms=options.get("extra_terms"))
     if name.startswith("trained:"):
-        return _trained_spec(project, name)
+        return trained_spec(project, name)
     installed = getattr(settings, "NEWSROOM_SPACY_PIPELINES", {}) or {}
     if name not in installed:
         known = sorted([*registry.BUILTIN_PIPELINES, *installed])
@@ -89,8 +90,12 @@ def pipeline_spec_for_project(project: Project) -> PipelineSpec:
     )
 
 
-def _trained_spec(project: Project, name: str) -> PipelineSpec:
-    """A pipeline this project trained on its own gold: labels are scheme keys already."""
+def trained_spec(project: Project, name: str) -> PipelineSpec:
+    """A pipeline this project trained on its own gold: labels are scheme keys already.
+
+    ``name`` is ``trained:<name>`` (the newest finished version) or
+    ``trained:<name>@<version>`` (that version: what a switch sets).
+    """
     from annotations.nlp import registry
     from annotations.services.training import trained_pipeline_for
 
@@ -251,6 +256,7 @@ def preannotate_articles(
                 spans=data["spans"],
                 labels=data["labels"],
                 evidence=data["evidence"],
+                confidence=prediction_confidence(data["spans"], data["labels"]),
             )
         )
     with transaction.atomic():

@@ -25,6 +25,7 @@ from django.utils import timezone
 from annotations.choices import AnnotationStatus, AssignmentState
 from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, Assignment, Project
+from annotations.selectors.training import queue_confidence_order
 from annotations.services.versioning import article_lock
 
 
@@ -67,7 +68,8 @@ def assignment_next(
 
     Their open drafts come first, then articles already handed to them, then
     new work: fewest submitted annotations first (so articles complete evenly),
-    then the admin's priority, then import order. Never an article they
+    then the admin's priority, then (with the project's ``least_confident``
+    queue order) the least confident prediction first, then import order. Never an article they
     submitted or skipped. None when there is nothing left.
     """
     now = now or timezone.now()
@@ -112,7 +114,7 @@ def assignment_next(
         .filter(taken__lt=project.overlap)
         .exclude(Exists(finished))
         .exclude(Exists(mine))
-        .order_by("submitted", "-priority", "id")
+        .order_by("submitted", "-priority", *queue_confidence_order(project), "id")
         .first()
     )
     if candidate is None:

@@ -130,7 +130,31 @@ def training_run(*, job_id: str) -> None:
     TrainedPipeline.objects.filter(pk=model.pk).update(
         status=JobStatus.DONE, evaluation=evaluation, path=str(path)
     )
-    job_finish(job_id=job_id, result={"model": model.pk, "path": str(path)})
+    model.refresh_from_db()
+    switched = _compare_and_maybe_switch(job.project, model)
+    job_finish(
+        job_id=job_id,
+        result={"model": model.pk, "path": str(path), "switched": switched},
+    )
+
+
+def _compare_and_maybe_switch(project: Project, model: TrainedPipeline) -> bool:
+    """Compare with the current pipeline, then switch if the project asks for it.
+
+    A failure here never fails the training: the model stays usable and the
+    evaluation says what went wrong.
+    """
+    from annotations.services.model_evaluation import model_evaluate
+    from annotations.services.model_switch import model_auto_switch
+
+    try:
+        model_evaluate(project=project, model=model)
+        return model_auto_switch(project_id=project.pk, model=model)
+    except Exception as error:
+        logger.exception("comparing %s failed", model)
+        evaluation = {**model.evaluation, "comparison_error": f"{error}"[:2000]}
+        TrainedPipeline.objects.filter(pk=model.pk).update(evaluation=evaluation)
+        return False
 
 
 def _spacy(*args: str, cwd: Path) -> None:
@@ -221,17 +245,22 @@ def _plain_metrics(metrics: dict[str, Any]) -> dict[str, Any]:
 
 
 def trained_pipeline_for(project: Project, name: str) -> TrainedPipeline:
-    """The newest finished version of ``name`` in this project, or ValidationError."""
-    model = (
-        TrainedPipeline.objects.filter(
-            project=project, name=name, status=JobStatus.DONE
-        )
-        .exclude(path="")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    """The finished model ``name@version``, or the newest finished version of
+    ``name``, in this project; ValidationError when there is none on disk."""
+    base, _, version = name.partition("@")
+    models = TrainedPipeline.objects.filter(
+        project=project, name=base, status=JobStatus.DONE
+    ).exclude(path="")
+    if version:
+        models = models.filter(version=version)
+    model = models.order_by("-created_at", "-id").first()
     if model is None or not Path(model.path).is_dir():
         raise ValidationError(
             {"pipeline": [f"No finished trained pipeline {name!r} in this project."]}
         )
     return model
+
+
+def pipeline_name(model: TrainedPipeline) -> str:
+    """The project pipeline value that pins this model: ``trained:<name>@<version>``."""
+    return f"{TRAINED_PREFIX}{model.name}@{model.version}"

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from annotations.choices import AnnotationStatus, Role, SpanOrigin
+from annotations.model_loop import prediction_confidence
 from annotations.models import (
     Annotation,
     AnnotationSpan,
@@ -233,6 +234,7 @@ def predictions_write(
                 ),
                 labels=prediction.labels,
                 evidence=prediction.evidence,
+                confidence=prediction_confidence(prediction.spans, prediction.labels),
             )
         )
     Prediction.objects.bulk_create(new, batch_size=500)

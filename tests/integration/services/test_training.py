@@ -90,6 +90,18 @@ def test_train_evaluate_and_preannotate_with_the_result(project_with_gold):
     assert model.evaluation["evaluated_on"] in {"test", "dev"}
     assert 0.0 <= metrics["ents_f"] <= 1.0
 
+    # The comparison with the current pipeline ran on the same held-out split:
+    # the trained side's figures are the ones ``spacy evaluate`` measured.
+    comparison = model.evaluation["comparison"]
+    assert comparison["split"] == model.evaluation["evaluated_on"]
+    assert comparison["pipelines"]["trained"]["pipeline"] == "trained:de-ner@v1"
+    assert comparison["pipelines"]["current"]["pipeline"] == "fin-de"
+    for label, figures in metrics["ents_per_type"].items():
+        ours = comparison["spans"][label]["trained"]
+        assert ours["recall"] == pytest.approx(figures["r"]), label
+        assert (ours["precision"] or 0.0) == pytest.approx(figures["p"]), label
+    assert job.result["switched"] is False  # automatic switch is off by default
+
     loader.clear_cache()
     project.pipeline = "trained:de-ner"
     project.save()
