@@ -102,6 +102,7 @@ def project_create_from_template(
         )
     if guidelines is not None:
         guideline_text_validate(guidelines)
+    pipeline_validate(pipeline)
     _slug_free(slug)
     return project_create(
         slug=slug,
@@ -159,6 +160,40 @@ def project_clone(
     return clone
 
 
+def pipeline_validate(name: Any, project: Project | None = None) -> str:
+    """``name`` if pre-annotation can build it, else ValidationError naming the known ones.
+
+    Empty means the built-in pipeline of the project's language. Known: the
+    registry's ``pipeline_names()`` (model pipelines only when installed), the
+    ``NEWSROOM_SPACY_PIPELINES`` setting, and ``trained:<version>`` pipelines
+    this project trained. An unknown name used to be stored, and later imports
+    quietly got no suggestions (issue 16).
+    """
+    from django.conf import settings
+
+    from annotations.nlp.registry import pipeline_names  # imports spaCy: lazily
+    from annotations.services.training import trained_pipeline_for
+
+    if name == "":
+        return name
+    installed = getattr(settings, "NEWSROOM_SPACY_PIPELINES", {}) or {}
+    known = sorted({*pipeline_names(), *installed})
+    if isinstance(name, str) and name in known:
+        return name
+    if isinstance(name, str) and name.startswith("trained:") and project is not None:
+        trained_pipeline_for(project, name.removeprefix("trained:"))  # or refuses
+        return name
+    raise ValidationError(
+        {
+            "pipeline": [
+                f"Unknown pipeline {name!r}; use one of {', '.join(known)}, "
+                "trained:<version> for a pipeline this project trained, or "
+                "leave it empty for the built-in one of the project's language."
+            ]
+        }
+    )
+
+
 def label_mapping_validate(mapping: Any, scheme: Scheme) -> dict[str, str | None]:
     """``{pipeline label: scheme label key or null}``; raise ValidationError otherwise."""
     if not isinstance(mapping, dict):
@@ -191,6 +226,8 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
         raise ValidationError(
             {field: ["This field cannot be changed here."] for field in sorted(unknown)}
         )
+    if "pipeline" in data:
+        pipeline_validate(data["pipeline"], project)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if "label_mapping" in data:
         try:

@@ -6,6 +6,8 @@ the door, before any database call, and nothing is stored.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -93,6 +95,13 @@ def _path_in(body, path) -> bool:
     return True
 
 
+def _send(client, method: str, url: str, body):
+    """``body`` as JSON with ASCII escapes: lone surrogates travel as ``\\ud800``."""
+    return client.generic(
+        method, url, json.dumps(body), content_type="application/json"
+    )
+
+
 def _as(api_client, user) -> APIClient:
     api_client.force_authenticate(user)
     return api_client
@@ -104,8 +113,8 @@ def _as(api_client, user) -> APIClient:
 )
 def test_my_annotation_refuses_hostile_bodies(api_client, members, article, body, path):
     client = _as(api_client, members[Role.ANNOTATOR])
-    response = client.put(
-        f"/api/v1/articles/{article.pk}/my-annotation/", body, format="json"
+    response = _send(
+        client, "PUT", f"/api/v1/articles/{article.pk}/my-annotation/", body
     )
     assert response.status_code == 400, response.content
     assert _path_in(response.json(), path), response.json()
@@ -122,7 +131,7 @@ def test_my_annotation_refuses_hostile_bodies(api_client, members, article, body
 )
 def test_gold_refuses_hostile_bodies(api_client, members, article, body, path):
     client = _as(api_client, members[Role.REVIEWER])
-    response = client.post(f"/api/v1/articles/{article.pk}/gold/", body, format="json")
+    response = _send(client, "POST", f"/api/v1/articles/{article.pk}/gold/", body)
     assert response.status_code == 400, response.content
     assert _path_in(response.json(), path), response.json()
     assert not GoldAnnotation.objects.filter(article=article).exists()
@@ -159,9 +168,7 @@ IMPORT_ITEMS = [
 )
 def test_import_refuses_hostile_items(api_client, members, project, item, path):
     client = _as(api_client, members[Role.ADMIN])
-    response = client.post(
-        f"/api/v1/projects/{project.pk}/articles/", [item], format="json"
-    )
+    response = _send(client, "POST", f"/api/v1/projects/{project.pk}/articles/", [item])
     assert response.status_code == 400, response.content
     errors = response.json()["errors"]
     assert errors[0]["index"] == 0
@@ -188,8 +195,8 @@ def _scheme_with(**label):
 def test_project_patch_refuses_hostile_schemes(api_client, members, project, scheme):
     before = Project.objects.get(pk=project.pk).scheme
     client = _as(api_client, members[Role.ADMIN])
-    response = client.patch(
-        f"/api/v1/projects/{project.pk}/", {"scheme": scheme}, format="json"
+    response = _send(
+        client, "PATCH", f"/api/v1/projects/{project.pk}/", {"scheme": scheme}
     )
     assert response.status_code == 400, response.content
     assert "scheme" in response.json()
@@ -209,7 +216,7 @@ def test_project_patch_refuses_hostile_schemes(api_client, members, project, sch
 )
 def test_project_patch_refuses_hostile_fields(api_client, members, project, body):
     client = _as(api_client, members[Role.ADMIN])
-    response = client.patch(f"/api/v1/projects/{project.pk}/", body, format="json")
+    response = _send(client, "PATCH", f"/api/v1/projects/{project.pk}/", body)
     assert response.status_code == 400, response.content
     field = next(iter(body))
     assert field in response.json() or "changelog" in response.json()
