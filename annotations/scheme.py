@@ -188,6 +188,8 @@ def parse_scheme(data: Any, *, strict: bool = False) -> Scheme:
         raw_questions = []
 
     if strict:
+        for path, message in json_problems(data):
+            add("scheme", f"{'.'.join(path)}: {message}")
         _check_types(raw_labels, raw_questions, add)
     labels: list[SpanLabel] = []
     seen_shortcuts: set[str] = set()

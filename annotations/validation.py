@@ -123,4 +123,7 @@ def nest_errors(problems: list[tuple[Path, str]], *, root: str = "") -> Any:
 
 def flat_errors(problems: list[tuple[Path, str]]) -> list[str]:
     """The same problems as one line each (``meta.a.0.b: message``), for reports."""
-    return [f"{'.'.join(path) or 'value'}: {message}" for path, message in problems]
+    return [
+        f"{'.'.join(path)}: {message}" if path else message
+        for path, message in problems
+    ]

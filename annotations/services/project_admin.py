@@ -49,6 +49,7 @@ from annotations.models import GuidelineVersion, Membership, Project
 from annotations.scheme import Scheme, SchemeError, parse_scheme
 from annotations.services.projects import membership_set, project_create
 from annotations.services.scheme_changes import scheme_change_apply
+from annotations.validation import flat_errors, json_problems
 
 TEMPLATE_LANGUAGES = ("en", "de")
 UPDATABLE_FIELDS = (
@@ -102,6 +103,7 @@ def project_create_from_template(
         )
     if guidelines is not None:
         guideline_text_validate(guidelines)
+    _storable_text(slug=slug, name=name, language=language, description=description)
     pipeline_validate(pipeline)
     _slug_free(slug)
     return project_create(
@@ -158,6 +160,17 @@ def project_clone(
     )[:500]
     first.save(update_fields=["changelog"])
     return clone
+
+
+def _storable_text(**fields: Any) -> None:
+    """ValidationError for fields holding NUL or lone surrogates (no database stores them)."""
+    errors = {
+        name: flat_errors(problems)
+        for name, value in fields.items()
+        if (problems := json_problems(value))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def pipeline_validate(name: Any, project: Project | None = None) -> str:
@@ -226,6 +239,7 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
         raise ValidationError(
             {field: ["This field cannot be changed here."] for field in sorted(unknown)}
         )
+    _storable_text(**data)
     if "pipeline" in data:
         pipeline_validate(data["pipeline"], project)
     locked = Project.objects.select_for_update().get(pk=project.pk)
