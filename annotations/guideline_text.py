@@ -32,6 +32,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.scheme import Scheme
+from annotations.validation import text_problem
 
 ALLOWED_TAGS = frozenset(
     {
@@ -225,4 +226,6 @@ def guideline_text_validate(text: str) -> str:
         raise ValidationError(
             {"text": [f"At most {MAX_TEXT_LENGTH} characters, please."]}
         )
+    if problem := text_problem(text):
+        raise ValidationError({"text": [problem]})
     return text

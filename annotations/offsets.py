@@ -65,11 +65,17 @@ def parse_spans(
                 f"(0-{len(text)}) or empty."
             )
             continue
+        if not isinstance(label, str):
+            errors.append(f"{where}: label must be a string (a label key).")
+            continue
         if label not in labels:
             errors.append(f"{where}: unknown label {label!r}.")
             continue
         actual = text[start:end]
         given = raw.get("text", actual)
+        if not isinstance(given, str):
+            errors.append(f"{where}: text must be a string.")
+            continue
         if given != actual:
             errors.append(
                 f"{where}: text {given!r} does not match the article at "

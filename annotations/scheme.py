@@ -12,6 +12,13 @@ Keys are the stable identity: names and colours may change, keys never silently
 do. ``examples`` is optional (guideline examples shown next to each label);
 ``to_dict`` writes it only when a label has examples, so schemes without
 examples round-trip unchanged. This module imports no models, so services, serializers and tests share it.
+
+``parse_scheme(data, strict=True)`` is what every write uses (new projects,
+scheme changes, guideline versions): on top of the shape it checks the types
+(``multiple``/``required`` are booleans, names and descriptions strings of
+storable text within their limits, shortcuts strings) so nothing is silently
+rewritten (``"multiple": "yes"`` used to become True and rewrite every answer).
+Reads of stored schemes stay lenient.
 """
 
 from __future__ import annotations
@@ -20,10 +27,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from annotations.validation import json_problems, text_errors
+
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 LEVELS = ("nominal", "ordinal")
 SHORTCUTS = tuple("1234567890")
+MAX_NAME = 200
+MAX_DESCRIPTION = 5000
+LABEL_TEXTS = {"name": MAX_NAME, "description": MAX_DESCRIPTION, "color": 7}
+LABEL_TEXTS_SHORTCUT = {**LABEL_TEXTS, "shortcut": 1}
+QUESTION_TEXTS = {"name": MAX_NAME, "description": MAX_DESCRIPTION, "level": 16}
+QUESTION_FLAGS = ("multiple", "required")
 
 
 class SchemeError(ValueError):
@@ -148,8 +163,12 @@ def _parse_examples(raw: Any, field: str, add) -> LabelExamples:
     return LabelExamples(positive=lists["positive"], negative=lists["negative"])
 
 
-def parse_scheme(data: Any) -> Scheme:
-    """Validate scheme JSON and return it as a Scheme; raise SchemeError listing every problem."""
+def parse_scheme(data: Any, *, strict: bool = False) -> Scheme:
+    """Validate scheme JSON and return it as a Scheme; raise SchemeError listing every problem.
+
+    ``strict`` (every write) also refuses values of the wrong type instead of
+    converting them (see the module docstring).
+    """
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -168,6 +187,10 @@ def parse_scheme(data: Any) -> Scheme:
         add("questions", "Must be a list.")
         raw_questions = []
 
+    if strict:
+        for path, message in json_problems(data):
+            add("scheme", f"{'.'.join(path)}: {message}")
+        _check_types(raw_labels, raw_questions, add)
     labels: list[SpanLabel] = []
     seen_shortcuts: set[str] = set()
     for index, raw in enumerate(raw_labels):
@@ -186,6 +209,36 @@ def parse_scheme(data: Any) -> Scheme:
     if errors:
         raise SchemeError(errors)
     return Scheme(span_labels=tuple(labels), questions=tuple(questions))
+
+
+def _check_types(raw_labels: list, raw_questions: list, add) -> None:
+    """The strict part: each known field has its type and storable text."""
+    for index, raw in enumerate(raw_labels):
+        field = f"span_labels[{index}]"
+        _check_entry(raw, field, add, LABEL_TEXTS_SHORTCUT, ())
+        if isinstance(raw, dict) and raw.get("examples") is not None:
+            for path, message in json_problems(raw["examples"]):
+                add(field, f"examples.{'.'.join(path)}: {message}")
+    for index, raw in enumerate(raw_questions):
+        field = f"questions[{index}]"
+        _check_entry(raw, field, add, QUESTION_TEXTS, QUESTION_FLAGS)
+        choices = raw.get("choices") if isinstance(raw, dict) else None
+        for number, choice in enumerate(choices if isinstance(choices, list) else []):
+            _check_entry(choice, f"{field}.choices[{number}]", add, {"name": 200}, ())
+
+
+def _check_entry(
+    raw: Any, field: str, add, texts: dict[str, int], flags: tuple[str, ...]
+) -> None:
+    if not isinstance(raw, dict):
+        return  # reported by the shape checks
+    for name, limit in texts.items():
+        if raw.get(name) is not None:
+            for message in text_errors(raw[name], max_length=limit):
+                add(field, f"{name}: {message}")
+    for name in flags:
+        if name in raw and not isinstance(raw[name], bool):
+            add(field, f"{name} must be true or false, not {raw[name]!r}.")
 
 
 def _parse_key(raw: Any, field: str, add) -> str | None:

@@ -195,9 +195,10 @@ class SchemeChangeBlocked(ConflictError):
 
 
 def scheme_parse(data: Any) -> Scheme:
-    """``parse_scheme`` with its errors as a ValidationError on ``scheme``."""
+    """``parse_scheme`` (strict: a scheme about to be stored) with its errors as a
+    ValidationError on ``scheme``."""
     try:
-        return parse_scheme(data)
+        return parse_scheme(data, strict=True)
     except SchemeError as error:
         raise ValidationError(
             {"scheme": [f"{k}: {' '.join(v)}" for k, v in error.errors.items()]}

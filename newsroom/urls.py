@@ -6,8 +6,10 @@ from annotations.views import auth as account_views
 from annotations.views import site as site_views
 from newsroom.health import healthz
 
+handler400 = "annotations.views.site.bad_request"
 handler403 = "annotations.views.site.permission_denied"
 handler404 = "annotations.views.site.page_not_found"
+handler500 = "annotations.views.site.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

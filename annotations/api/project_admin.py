@@ -27,6 +27,7 @@ pages call too; reads go through ``selectors.projects``,
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -45,6 +46,7 @@ from annotations.selectors.members import member_get, member_list
 from annotations.selectors.projects import project_get_for_admin
 from annotations.services import project_admin
 from annotations.services.guidelines import guideline_version_publish
+from newsroom.ids import IdConverter, parse_db_int
 
 
 def _blocked_response(error: SchemeChangeBlocked) -> Response:
@@ -58,6 +60,14 @@ def _paginated(view, request, queryset, serializer_class) -> Response:
     paginator = api_settings.DEFAULT_PAGINATION_CLASS()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def _project_id(pk: str) -> int:
+    """The router's ``pk`` as a storable id; anything else names no project (404)."""
+    try:
+        return parse_db_int(pk, minimum=1)
+    except (TypeError, ValueError):
+        raise Http404("No such project.") from None
 
 
 def _project_out(request, pk: int) -> dict:
@@ -109,6 +119,8 @@ class ProjectAdminViewSet(ProjectViewSet):
     """Projects: list and read for members; create (site staff) and change (admins)."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Ids as the ``id`` path converter takes them: ``/projects/abc/`` is no route (404).
+    lookup_value_regex = IdConverter.regex
 
     @extend_schema(
         request=ProjectCreateSerializer, responses={201: ProjectAdminSerializer}
@@ -129,7 +141,7 @@ class ProjectAdminViewSet(ProjectViewSet):
         request=ProjectPatchSerializer, responses={200: ProjectAdminSerializer}
     )
     def partial_update(self, request, pk=None):
-        project = project_get_for_admin(user=request.user, pk=int(pk))
+        project = project_get_for_admin(user=request.user, pk=_project_id(pk))
         data = ProjectPatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from annotations import permissions, selectors
 from annotations.api.permissions import require
-from annotations.api.serializers import SpanSerializer
+from annotations.api.serializers import SpanInputSerializer, SpanSerializer
 from annotations.choices import GoldStatus
 from annotations.models import Assignment, GoldAnnotation
 from annotations.selectors.agreement import annotator_labels, gold_for_article
@@ -38,6 +38,7 @@ from annotations.services.assignments import (
     assignment_release,
 )
 from annotations.services.calibration import calibration_mark
+from annotations.validation import MAX_POSITIVE_INT
 
 
 @extend_schema(
@@ -87,12 +88,14 @@ class ProjectAgreementApi(APIView):
 class GoldInputSerializer(serializers.Serializer):
     """Body of POST gold: the body of my-annotation plus an optional note."""
 
-    spans = serializers.ListField(child=serializers.DictField(), default=list)
+    spans = serializers.ListField(child=SpanInputSerializer(), default=list)
     labels = serializers.DictField(default=dict)
     status = serializers.CharField(
         default="draft", help_text="draft, or submitted (final gold)."
     )
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_POSITIVE_INT
+    )
     note = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotations.choices import AnnotationStatus
+from annotations import validation as limits
+from annotations.choices import AnnotationStatus, SpanOrigin
 from annotations.exporters import REGISTRY as EXPORT_FORMATS
 from annotations.models import Annotation, Article, Job, Project
 
@@ -70,6 +71,20 @@ class SpanSerializer(serializers.Serializer):
     attributes = serializers.DictField(required=False)
 
 
+class SpanInputSerializer(serializers.Serializer):
+    """One span of a save: types and column limits here; fit to text and scheme in
+    ``offsets.parse_spans`` (the service)."""
+
+    start = serializers.IntegerField(min_value=0, max_value=limits.MAX_POSITIVE_INT)
+    end = serializers.IntegerField(min_value=1, max_value=limits.MAX_POSITIVE_INT)
+    label = serializers.CharField(max_length=limits.MAX_SPAN_LABEL)
+    text = serializers.CharField(
+        required=False, trim_whitespace=False, allow_blank=True
+    )
+    origin = serializers.ChoiceField(choices=SpanOrigin.choices, required=False)
+    attributes = serializers.DictField(required=False)
+
+
 class AnnotationSerializer(serializers.ModelSerializer):
     """An annotation as the contract shows it; ``annotator`` is a name or a pseudonym."""
 
@@ -121,14 +136,26 @@ class AnnotationSerializer(serializers.ModelSerializer):
 class AnnotationInputSerializer(serializers.Serializer):
     """Body of PUT my-annotation: no version creates, the current version replaces."""
 
-    spans = serializers.ListField(child=serializers.DictField(), default=list)
+    spans = serializers.ListField(child=SpanInputSerializer(), default=list)
     labels = serializers.DictField(default=dict)
     status = serializers.ChoiceField(
         choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT
     )
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    lead_time_ms = serializers.IntegerField(required=False, min_value=0)
-    skip_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=limits.MAX_POSITIVE_INT,
+    )
+    lead_time_ms = serializers.IntegerField(
+        required=False, min_value=0, max_value=limits.MAX_POSITIVE_BIGINT
+    )
+    skip_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=limits.MAX_SKIP_REASON,
+    )
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -18,11 +18,16 @@ from django.db import transaction
 
 from annotations.models import Article, Job, Project
 from annotations.models.article import text_sha256
+from annotations.validation import (
+    MAX_EXTERNAL_ID,
+    MAX_LANGUAGE,
+    MAX_TITLE,
+    flat_errors,
+    json_problems,
+    text_problem,
+)
 
 logger = logging.getLogger(__name__)
-
-MAX_TITLE = 500
-MAX_EXTERNAL_ID = 200
 
 
 class ArticleImportError(ValueError):
@@ -71,6 +76,11 @@ class ImportResult:
 
 
 def _clean_item(raw: Any, *, default_language: str) -> tuple[dict, dict]:
+    """The item's fields, and what is wrong with them (``{field: [message]}``).
+
+    The text rules are ``annotations.validation``'s (no NUL, no lone
+    surrogate, the column limits), as at every other door.
+    """
     errors: dict[str, list[str]] = {}
     if not isinstance(raw, dict):
         return {}, {"non_field_errors": ["Each item must be an object."]}
@@ -79,14 +89,20 @@ def _clean_item(raw: Any, *, default_language: str) -> tuple[dict, dict]:
         # Empty text is allowed: such an article is kept and pre-annotation
         # marks it with a reason instead of losing it.
         errors["text"] = ["This field is required and must be a string."]
+    elif problem := text_problem(text):
+        errors["text"] = [problem]
     title = raw.get("title", "")
     if title is None:
         title = ""
     if not isinstance(title, str) or len(title) > MAX_TITLE:
         errors["title"] = [f"Must be a string of at most {MAX_TITLE} characters."]
+    elif problem := text_problem(title):
+        errors["title"] = [problem]
     language = raw.get("language") or default_language
-    if not isinstance(language, str) or len(language) > 16:
+    if not isinstance(language, str) or len(language) > MAX_LANGUAGE:
         errors["language"] = ["Must be a language code such as de or en."]
+    elif problem := text_problem(language):
+        errors["language"] = [problem]
     external_id = raw.get("external_id")
     if external_id is not None:
         if isinstance(external_id, int) and not isinstance(external_id, bool):
@@ -99,9 +115,13 @@ def _clean_item(raw: Any, *, default_language: str) -> tuple[dict, dict]:
             errors["external_id"] = [
                 f"Must be a non-empty string of at most {MAX_EXTERNAL_ID} characters."
             ]
+        elif problem := text_problem(external_id):
+            errors["external_id"] = [problem]
     meta = raw.get("meta") or {}
     if not isinstance(meta, dict):
         errors["meta"] = ["Must be an object."]
+    elif problems := json_problems(meta):
+        errors["meta"] = flat_errors(problems)
     unknown = set(raw) - {"title", "text", "language", "external_id", "meta"}
     if unknown:
         errors["non_field_errors"] = [

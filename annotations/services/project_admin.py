@@ -49,6 +49,7 @@ from annotations.models import GuidelineVersion, Membership, Project
 from annotations.scheme import Scheme, SchemeError, parse_scheme
 from annotations.services.projects import membership_set, project_create
 from annotations.services.scheme_changes import scheme_change_apply
+from annotations.validation import flat_errors, json_problems
 
 TEMPLATE_LANGUAGES = ("en", "de")
 UPDATABLE_FIELDS = (
@@ -102,6 +103,8 @@ def project_create_from_template(
         )
     if guidelines is not None:
         guideline_text_validate(guidelines)
+    _storable_text(slug=slug, name=name, language=language, description=description)
+    pipeline_validate(pipeline)
     _slug_free(slug)
     return project_create(
         slug=slug,
@@ -159,6 +162,51 @@ def project_clone(
     return clone
 
 
+def _storable_text(**fields: Any) -> None:
+    """ValidationError for fields holding NUL or lone surrogates (no database stores them)."""
+    errors = {
+        name: flat_errors(problems)
+        for name, value in fields.items()
+        if (problems := json_problems(value))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def pipeline_validate(name: Any, project: Project | None = None) -> str:
+    """``name`` if pre-annotation can build it, else ValidationError naming the known ones.
+
+    Empty means the built-in pipeline of the project's language. Known: the
+    registry's ``pipeline_names()`` (model pipelines only when installed), the
+    ``NEWSROOM_SPACY_PIPELINES`` setting, and ``trained:<version>`` pipelines
+    this project trained. An unknown name used to be stored, and later imports
+    quietly got no suggestions (issue 16).
+    """
+    from django.conf import settings
+
+    from annotations.nlp.registry import pipeline_names  # imports spaCy: lazily
+    from annotations.services.training import trained_pipeline_for
+
+    if name == "":
+        return name
+    installed = getattr(settings, "NEWSROOM_SPACY_PIPELINES", {}) or {}
+    known = sorted({*pipeline_names(), *installed})
+    if isinstance(name, str) and name in known:
+        return name
+    if isinstance(name, str) and name.startswith("trained:") and project is not None:
+        trained_pipeline_for(project, name.removeprefix("trained:"))  # or refuses
+        return name
+    raise ValidationError(
+        {
+            "pipeline": [
+                f"Unknown pipeline {name!r}; use one of {', '.join(known)}, "
+                "trained:<version> for a pipeline this project trained, or "
+                "leave it empty for the built-in one of the project's language."
+            ]
+        }
+    )
+
+
 def label_mapping_validate(mapping: Any, scheme: Scheme) -> dict[str, str | None]:
     """``{pipeline label: scheme label key or null}``; raise ValidationError otherwise."""
     if not isinstance(mapping, dict):
@@ -191,6 +239,9 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
         raise ValidationError(
             {field: ["This field cannot be changed here."] for field in sorted(unknown)}
         )
+    _storable_text(**data)
+    if "pipeline" in data:
+        pipeline_validate(data["pipeline"], project)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if "label_mapping" in data:
         try:

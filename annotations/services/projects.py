@@ -79,7 +79,7 @@ def guideline_publish(
     """Publish the next guideline version, freezing the scheme in force with it."""
     scheme = scheme if scheme is not None else project.scheme
     try:
-        parse_scheme(scheme)
+        parse_scheme(scheme, strict=True)
     except SchemeError as error:
         raise ValidationError({"scheme": [str(error)]}) from error
     locked = Project.objects.select_for_update().get(pk=project.pk)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -55,6 +56,7 @@ from annotations.scheme_migration import (
 )
 from annotations.services.history import history_record_scheme_change
 from annotations.services.projects import guideline_publish
+from annotations.validation import MAX_CHANGELOG, text_errors
 
 # --- counting --------------------------------------------------------------------
 
@@ -139,6 +141,8 @@ def scheme_change_apply(
     guidelines change in the same version. An identical scheme and no text
     publishes nothing (``version`` is None).
     """
+    if errors := text_errors(changelog, max_length=MAX_CHANGELOG):
+        raise ValidationError({"changelog": errors})  # refused, never cut
     locked = Project.objects.select_for_update().get(pk=project.pk)
     preview = scheme_change_preview(
         project=locked, new_scheme=new_scheme, actions=actions
@@ -162,7 +166,9 @@ def scheme_change_apply(
         project=locked,
         author=author,
         text=text if text is not None else (current.text if current else ""),
-        changelog=(changelog.strip() or changes_summary(preview.changes))[:500]
+        # Only our own summary is shortened; the admin's changelog fits (above).
+        changelog=changelog.strip()
+        or changes_summary(preview.changes)[:MAX_CHANGELOG]
         or "Guidelines updated",
         scheme=preview.new_data,
     )

@@ -1,23 +1,49 @@
-"""Site-wide doors: the 403 and 404 pages and ``/favicon.ico``.
+"""Site-wide doors: the 400/403/404/500 answers and ``/favicon.ico``.
 
-``newsroom/urls.py`` names ``permission_denied`` and ``page_not_found`` as
-Django's ``handler403``/``handler404``, so a PermissionDenied or Http404 raised
-by any page (or a URL that matches nothing) gets the site's layout: the
-navigation, what happened, and a way back. The 500 page is
-``templates/500.html``, rendered by Django's own handler without a request
-context or the database. The API answers its errors itself (JSON).
+``newsroom/urls.py`` names these views as Django's ``handler400``…``handler500``,
+so a PermissionDenied or Http404 raised by any page (or a URL that matches
+nothing) gets the site's layout: the navigation, what happened, and a way back.
+The 500 page is ``templates/500.html``, rendered without a request context or
+the database. Under ``/api/`` every one of them is JSON ``{"detail": …}``
+instead (docs/api-errors.md): DRF answers the errors its views raise, these
+handlers the rest (a URL no route matches, a crash, a body Django refused).
 """
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from annotations.models import Project
 from annotations.selectors import project_get_for_user
+
+API_PREFIX = "/api/"
+API_MESSAGES = {
+    400: "Bad request.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    500: "Server error; the request was not completed. Please report it.",
+}
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error(status: int, detail: str | None = None) -> JsonResponse:
+    """The API's one error shape, for answers DRF does not make itself."""
+    return JsonResponse({"detail": detail or API_MESSAGES[status]}, status=status)
 
 
 def _back_url(request: HttpRequest) -> str | None:
@@ -50,6 +76,8 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     On a project's page the member keeps the project's navigation and a link to
     the project page (non-members never get here: they get 404).
     """
+    if is_api(request):
+        return api_error(403)
     context = {
         "reason": str(exception) if exception is not None else "",
         "back_url": _back_url(request),
@@ -60,8 +88,26 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404: never says whether the object exists elsewhere; the way back."""
+    if is_api(request):
+        return api_error(404)
     context = {"back_url": _back_url(request), "request_path": request.path}
     return render(request, "404.html", context, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for what Django refuses before a view (e.g. too many form fields)."""
+    if is_api(request):
+        return api_error(400, str(exception) or None)
+    from django.views.defaults import bad_request as default_bad_request
+
+    return default_bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON under ``/api/``; elsewhere the static page (no context, no database)."""
+    if is_api(request):
+        return api_error(500)
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @require_GET

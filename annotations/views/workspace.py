@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -33,17 +33,15 @@ from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, GuidelineVersion
 from annotations.scheme import Scheme, parse_scheme
 from annotations.selectors import workspace as workspace_selectors
-from annotations.services.annotations import AnnotationInput, annotation_submit
+from annotations.services.annotations import annotation_submit
 from annotations.services.guidelines import LabelHelp, guidelines_render, label_help
 from annotations.services.queue import assignment_claim, assignment_next
 from annotations.services.workspace import annotation_reopen
-
-ACTIONS = {
-    "draft": AnnotationStatus.DRAFT,
-    "submit": AnnotationStatus.SUBMITTED,
-    "skip": AnnotationStatus.SKIPPED,
-}
-QUESTION_PREFIX = "q:"
+from annotations.views.workspace_form import (
+    int_or_none,
+    posted_version,
+    save_input,
+)
 
 
 @require_GET
@@ -249,55 +247,6 @@ def _client_data(workspace: workspace_selectors.Workspace, *, editable: bool) ->
     }
 
 
-def _answers(post: QueryDict, scheme: Scheme) -> dict[str, Any]:
-    labels: dict[str, Any] = {}
-    for question in scheme.questions:
-        values = [v for v in post.getlist(QUESTION_PREFIX + question.key) if v]
-        if question.multiple:
-            labels[question.key] = values
-        elif values:
-            labels[question.key] = values[-1]
-    return labels
-
-
-def _int_or_none(value: str | None, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError as error:
-        raise ValidationError({field: [_("Must be a whole number.")]}) from error
-
-
-def _save_input(post: QueryDict, scheme: Scheme) -> AnnotationInput:
-    """The form the page posts, as the input of ``annotation_submit``."""
-    action = post.get("action") or "draft"
-    if action not in ACTIONS:
-        raise ValidationError({"action": [_("Unknown action.")]})
-    try:
-        spans = json.loads(post.get("spans") or "[]")
-    except json.JSONDecodeError as error:
-        raise ValidationError({"spans": [_("The spans could not be read.")]}) from error
-    version = _int_or_none(post.get("version"), "version")
-    overwrite = _int_or_none(post.get("overwrite_version"), "overwrite_version")
-    return AnnotationInput(
-        spans=spans,
-        labels=_answers(post, scheme),
-        status=ACTIONS[action],
-        version=overwrite if overwrite is not None else version,
-        lead_time_ms=_int_or_none(post.get("lead_time_ms"), "lead_time_ms"),
-        skip_reason=(post.get("skip_reason") or "").strip(),
-    )
-
-
-def _posted_version(post: QueryDict) -> int | None:
-    """The version the page holds, to hand back with an error (None if unreadable)."""
-    try:
-        return _int_or_none(post.get("version"), "version")
-    except ValidationError:
-        return None
-
-
 def _error_messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [m for messages_ in error.message_dict.values() for m in messages_]
@@ -322,9 +271,9 @@ def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     article = _article(request, slug, pk)
     if not permissions.can_annotate(article.project.user_role):
         raise PermissionDenied
-    version = _posted_version(request.POST)
+    version = posted_version(request.POST)
     try:
-        data = _save_input(request.POST, article.project.parsed_scheme)
+        data = save_input(request.POST, article.project.parsed_scheme)
         annotation = annotation_submit(user=request.user, article=article, data=data)
     except ValidationError as error:
         errors = _error_messages(error)
@@ -371,7 +320,7 @@ def article_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         annotation_reopen(
             user=request.user,
             article=article,
-            version=_int_or_none(request.POST.get("version"), "version"),
+            version=int_or_none(request.POST.get("version"), "version"),
         )
     except Annotation.DoesNotExist as error:
         raise Http404("No annotation to reopen.") from error

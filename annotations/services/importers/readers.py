@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from annotations.models import Project
+from annotations.services.articles import ArticleImportError
+from annotations.validation import json_problems
 
 from .doccano import parse_doccano
 from .labels import LabelMapper
@@ -46,6 +48,37 @@ def _load_json(text: str) -> Any:
         raise ImportFormatError(
             f"Malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}."
         ) from error
+    except RecursionError as error:
+        raise ImportFormatError("The JSON is nested too deeply.") from error
+
+
+def refuse_unstorable(decoded: Any, lines: list[int]) -> None:
+    """ArticleImportError naming every NUL or lone surrogate, per item and field.
+
+    Checked on the decoded file before any reader looks at it, so no text that
+    the database cannot store reaches an article, annotation or user name.
+    Each problem is reported under its item's first-level field (the rest of
+    the path leads the message).
+    """
+    items = decoded if isinstance(decoded, list) else [decoded]
+    errors: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        problems = json_problems(item)
+        if not problems:
+            continue
+        fields: dict[str, list[str]] = {}
+        for path, message in problems:
+            field = path[0] if path else "non_field_errors"
+            rest = ".".join(path[1:])
+            fields.setdefault(field, []).append(
+                f"{rest}: {message}" if rest else message
+            )
+        entry: dict[str, Any] = {"index": index, "errors": fields}
+        if index < len(lines):
+            entry["line"] = lines[index]
+        errors.append(entry)
+    if errors:
+        raise ArticleImportError(errors)
 
 
 def _load_jsonl(text: str) -> tuple[list[Any], list[int]]:
@@ -64,6 +97,10 @@ def _load_jsonl(text: str) -> tuple[list[Any], list[int]]:
         except json.JSONDecodeError as error:
             raise ImportFormatError(
                 f"Malformed JSON on line {number}, column {error.colno}: {error.msg}."
+            ) from error
+        except RecursionError as error:
+            raise ImportFormatError(
+                f"The JSON on line {number} is nested too deeply."
             ) from error
         lines.append(number)
     return items, lines
@@ -189,6 +226,7 @@ def parse_import(
             decoded, lines = _load_csv(text)
         else:
             decoded, lines = _load_jsonl(text)
+    refuse_unstorable(decoded, lines)
     mapper = LabelMapper(project.parsed_scheme, label_mapping or {})
     if fmt == "labelstudio":
         parsed = parse_labelstudio(decoded, mapper, default_annotator=annotator)
@@ -320,6 +358,8 @@ def _json_body(raw: bytes) -> Any:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ImportBodyError("The body is not UTF-8 text.") from None
+    except RecursionError:
+        raise ImportBodyError("The JSON body is nested too deeply.") from None
     except json.JSONDecodeError as error:
         looks = ""
         if error.msg == "Extra data" and error.lineno > 1:

@@ -52,8 +52,9 @@ def _parse(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         errors.append(_("overlap: a whole number from 1 to 10."))
     try:
         data["label_mapping"] = json.loads(values["label_mapping"])
-    except json.JSONDecodeError as error:
-        errors.append(_("label_mapping: not valid JSON (%s).") % error.msg)
+    except (json.JSONDecodeError, RecursionError) as error:
+        message = getattr(error, "msg", "nested too deeply")
+        errors.append(_("label_mapping: not valid JSON (%s).") % message)
     return data, errors
 
 

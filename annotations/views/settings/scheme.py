@@ -82,9 +82,10 @@ def scheme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if "scheme_json" in request.POST:
         try:
             scheme = json.loads(request.POST["scheme_json"])
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, RecursionError) as error:
+            message = getattr(error, "msg", "nested too deeply")
             return _edit_page(
-                request, project, project.scheme, [_("Not valid JSON: %s") % error.msg]
+                request, project, project.scheme, [_("Not valid JSON: %s") % message]
             )
     else:
         scheme = scheme_from_form(request.POST, project.scheme)
@@ -111,7 +112,7 @@ def scheme_apply(request: HttpRequest, slug: str) -> HttpResponse:
     project = admin_project(request, slug)
     try:
         scheme = json.loads(request.POST.get("scheme", ""))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return redirect("annotations:settings-scheme", slug=project.slug)
     changelog = request.POST.get("changelog", "").strip()
     try:
