@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.common import job_accepted
+from annotations.api.schema import file_media_type, file_media_types
 from annotations.api.serializers import (
     JobAcceptedSerializer,
     ReleaseCreateSerializer,
@@ -134,10 +135,7 @@ class ReleaseFileApi(APIView):
     """One file of a release, byte for byte as it was written (ETag = its sha256)."""
 
     @extend_schema(
-        responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            404: OpenApiTypes.OBJECT,
-        }
+        responses={(200, media): OpenApiTypes.BINARY for media in file_media_types()}
     )
     def get(self, request, release_id: int, name: str):
         stored = release_file_get_for_user(
@@ -147,6 +145,7 @@ class ReleaseFileApi(APIView):
             default_storage.open(stored.file.name, "rb"),
             as_attachment=True,
             filename=stored.name,
+            content_type=file_media_type(stored.name),
         )
         response["ETag"] = f'"{stored.sha256}"'
         response["X-Content-SHA256"] = stored.sha256

@@ -238,6 +238,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The contract's error shapes on every operation (annotations/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.api.schema.postprocess_error_responses",
+    ],
     # Several serializers have a "status" field with different choices; name them.
     "ENUM_NAME_OVERRIDES": {
         "AnnotationStatusEnum": "annotations.choices.AnnotationStatus",
