@@ -11,7 +11,7 @@ from annotations.api.common import IgnoreFormatNegotiation, job_accepted
 from annotations.api.schema import (
     EXPORT_MEDIA_TYPES,
     file_media_type,
-    file_media_types,
+    file_responses,
 )
 from annotations.api.serializers import (
     ExportQuerySerializer,
@@ -132,9 +132,7 @@ class ProjectExportApi(APIView):
 class JobDownloadApi(APIView):
     """The file of a finished export job (members who may export)."""
 
-    @extend_schema(
-        responses={(200, media): OpenApiTypes.BINARY for media in file_media_types()}
-    )
+    @extend_schema(responses=file_responses())
     def get(self, request, job_id):
         job = export_job_file_get_for_user(user=request.user, job_id=job_id)
         path = job.result["path"]

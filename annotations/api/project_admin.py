@@ -130,7 +130,7 @@ class ProjectAdminViewSet(ProjectViewSet):
         request=ProjectPatchSerializer, responses={200: ProjectAdminSerializer}
     )
     def partial_update(self, request, pk=None):
-        project = project_get_for_admin(user=request.user, pk=int(pk))
+        project = project_get_for_admin(user=request.user, pk=pk)
         data = ProjectPatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -2,14 +2,13 @@
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.common import job_accepted
-from annotations.api.schema import file_media_type, file_media_types
+from annotations.api.schema import file_media_type, file_responses
 from annotations.api.serializers import (
     JobAcceptedSerializer,
     ReleaseCreateSerializer,
@@ -134,9 +133,7 @@ class ReleaseDetailApi(APIView):
 class ReleaseFileApi(APIView):
     """One file of a release, byte for byte as it was written (ETag = its sha256)."""
 
-    @extend_schema(
-        responses={(200, media): OpenApiTypes.BINARY for media in file_media_types()}
-    )
+    @extend_schema(responses=file_responses())
     def get(self, request, release_id: int, name: str):
         stored = release_file_get_for_user(
             user=request.user, release_id=release_id, name=name

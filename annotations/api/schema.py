@@ -92,11 +92,16 @@ def file_media_types() -> list[str]:
     return sorted({media_type for _ending, media_type in FILE_MEDIA_TYPES})
 
 
-def binary_content(media_types: list[str]) -> dict[str, Any]:
-    """An OpenAPI ``content`` map of binary bodies, one per media type."""
+def file_responses() -> dict[tuple[int, str], Any]:
+    """``extend_schema`` responses of a file download: JSON files as JSON, the rest
+    as bytes."""
+    from drf_spectacular.types import OpenApiTypes
+
     return {
-        media_type: {"schema": {"type": "string", "format": "binary"}}
-        for media_type in media_types
+        (200, media): OpenApiTypes.ANY
+        if media == "application/json"
+        else (OpenApiTypes.BINARY)
+        for media in file_media_types()
     }
 
 
