@@ -149,3 +149,25 @@ def test_streamed_exports_have_a_documented_media_type(
     )
     assert response.status_code == 200
     assert_matches_schema(response, path, "get")
+
+
+@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/projects/abc/",  # PATCH was a 500 (int("abc"))
+        "/api/v1/projects/99999999999999999999/",
+        "/api/v1/projects/%C2%84/assignments/0/",
+        "/api/v1/no-such-endpoint/",
+    ],
+)
+def test_unrouted_api_paths_answer_json_404(members, method, url):
+    """Also with a session cookie and no CSRF token (it was Django's HTML pages)."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(members[Role.ADMIN])
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
