@@ -80,11 +80,11 @@ def setup_users(stack: Stack, count: int) -> dict[str, str]:
     script = (
         "import json\n"
         "from django.contrib.auth import get_user_model\n"
-        "from rest_framework.authtoken.models import Token\n"
+        "from annotations.services.accounts import api_token_rotate\n"
         "tokens = {}\n"
         f"for i in range({count}):\n"
         "    user, _ = get_user_model().objects.get_or_create(username=f'soak{i}')\n"
-        "    tokens[user.username] = Token.objects.get_or_create(user=user)[0].key\n"
+        "    tokens[user.username] = api_token_rotate(user=user).key\n"
         "print(json.dumps(tokens))\n"
     )
     return json.loads(stack.manage("shell", "-c", script).strip().splitlines()[-1])

@@ -200,8 +200,8 @@ class ProjectArticleListCreateApi(ProjectArticleListApi):
         responses={
             201: ArticleImportResultSerializer,
             200: ArticleImportResultSerializer,
-            400: ImportErrorSerializer,
-            403: ImportErrorSerializer,
+            # 400: per-item errors {"detail", "errors": [...]} or field errors;
+            # the shared ValidationError shape (api/schema.py) covers both
             409: ImportConflictSerializer,
             413: ImportErrorSerializer,
         },

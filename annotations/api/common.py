@@ -1,7 +1,9 @@
 """Small pieces shared by the API modules: errors, content negotiation, 202 answers."""
 
 from django.conf import settings
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import (
     APIException,
@@ -53,3 +55,9 @@ def job_accepted(job) -> Response:
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+@csrf_exempt  # it changes nothing; a POST must get this 404, not the CSRF page
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """A path under /api/v1/ that names no endpoint: ``{"detail"}`` 404, as the API's."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

@@ -8,6 +8,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from annotations.api.common import IgnoreFormatNegotiation, job_accepted
+from annotations.api.schema import (
+    EXPORT_MEDIA_TYPES,
+    file_media_type,
+    file_responses,
+)
 from annotations.api.serializers import (
     ExportQuerySerializer,
     JobAcceptedSerializer,
@@ -54,10 +59,10 @@ class ProjectExportApi(APIView):
     @extend_schema(
         parameters=EXPORT_PARAMETERS,
         responses={
-            (200, "application/x-ndjson"): OpenApiTypes.BINARY,
+            **{(200, media): OpenApiTypes.BINARY for media in EXPORT_MEDIA_TYPES},
+            # labelstudio: one JSON list of Label Studio tasks
+            (200, "application/json"): {"type": "array", "items": {"type": "object"}},
             202: JobAcceptedSerializer,
-            400: OpenApiTypes.OBJECT,
-            403: OpenApiTypes.OBJECT,
         },
         examples=[
             OpenApiExample(
@@ -78,6 +83,7 @@ class ProjectExportApi(APIView):
                 },
                 response_only=True,
                 status_codes=["200"],
+                media_type="application/x-ndjson",
             ),
             OpenApiExample(
                 "Queued as a job",
@@ -126,17 +132,14 @@ class ProjectExportApi(APIView):
 class JobDownloadApi(APIView):
     """The file of a finished export job (members who may export)."""
 
-    @extend_schema(
-        responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            409: OpenApiTypes.OBJECT,
-        }
-    )
+    @extend_schema(responses=file_responses())
     def get(self, request, job_id):
         job = export_job_file_get_for_user(user=request.user, job_id=job_id)
         path = job.result["path"]
+        name = job.result.get("name") or path.rsplit("/", 1)[-1]
         return FileResponse(
             default_storage.open(path, "rb"),
             as_attachment=True,
-            filename=job.result.get("name") or path.rsplit("/", 1)[-1],
+            filename=name,
+            content_type=file_media_type(name),
         )

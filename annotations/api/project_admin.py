@@ -57,7 +57,8 @@ def _blocked_response(error: SchemeChangeBlocked) -> Response:
 
 
 def _paginated(view, request, queryset, serializer_class) -> Response:
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    """A page of ``queryset``; the view's ``pagination_class`` also tells the schema."""
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
@@ -181,6 +182,8 @@ class MemberRoleSerializer(serializers.Serializer):
 class ProjectMemberListApi(APIView):
     """Members of a project and their roles (admins only)."""
 
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
     @extend_schema(responses=MemberSerializer(many=True))
     def get(self, request, project_id: int):
         project = project_get_for_admin(user=request.user, pk=project_id)
@@ -252,6 +255,8 @@ class GuidelinePublishSerializer(serializers.Serializer):
 @extend_schema(tags=["guidelines"])
 class ProjectGuidelineListApi(APIView):
     """Guideline versions, newest first (members); POST publishes the next one (admins)."""
+
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
 
     @extend_schema(responses=GuidelineVersionSerializer(many=True))
     def get(self, request, project_id: int):

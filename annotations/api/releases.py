@@ -2,13 +2,13 @@
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.common import job_accepted
+from annotations.api.schema import file_media_type, file_responses
 from annotations.api.serializers import (
     JobAcceptedSerializer,
     ReleaseCreateSerializer,
@@ -133,12 +133,7 @@ class ReleaseDetailApi(APIView):
 class ReleaseFileApi(APIView):
     """One file of a release, byte for byte as it was written (ETag = its sha256)."""
 
-    @extend_schema(
-        responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            404: OpenApiTypes.OBJECT,
-        }
-    )
+    @extend_schema(responses=file_responses())
     def get(self, request, release_id: int, name: str):
         stored = release_file_get_for_user(
             user=request.user, release_id=release_id, name=name
@@ -147,6 +142,7 @@ class ReleaseFileApi(APIView):
             default_storage.open(stored.file.name, "rb"),
             as_attachment=True,
             filename=stored.name,
+            content_type=file_media_type(stored.name),
         )
         response["ETag"] = f'"{stored.sha256}"'
         response["X-Content-SHA256"] = stored.sha256

@@ -1,19 +1,19 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from annotations.api import annotations as annotations_api
 from annotations.api import articles as articles_api
+from annotations.api import common, preannotation, project_admin
 from annotations.api import exports as exports_api
 from annotations.api import jobs as jobs_api
-from annotations.api import preannotation, project_admin
 from annotations.api import releases as releases_api
 from annotations.api import review as review_api
 from annotations.api import training as training_api
 
 app_name = "api"
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("projects", project_admin.ProjectAdminViewSet, basename="project")
 
 urlpatterns = [
@@ -144,4 +144,7 @@ urlpatterns = [
         name="project-calibration",
     ),
     *router.urls,
+    # Anything else under /api/v1/ (a malformed id, a typo): the API's JSON 404,
+    # not the site's HTML page (last, so it shadows no route).
+    re_path(r"^", common.api_not_found, name="not-found"),
 ]

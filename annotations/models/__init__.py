@@ -7,6 +7,7 @@ from .jobs import Job
 from .prediction import Prediction
 from .project import GuidelineAcknowledgement, GuidelineVersion, Membership, Project
 from .releases import Release, ReleaseFile
+from .tokens import ApiToken
 from .training import TrainedPipeline
 from .work import Assignment
 
@@ -14,6 +15,7 @@ __all__ = [
     "AgreementSnapshot",
     "Annotation",
     "AnnotationSpan",
+    "ApiToken",
     "Article",
     "Assignment",
     "GoldAnnotation",

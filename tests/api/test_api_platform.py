@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from annotations.api.throttling import TokenRateThrottle
 from annotations.choices import Role
+from annotations.models import ApiToken
+from annotations.services.accounts import api_token_rotate
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,8 @@ def test_token_clients_are_throttled_sessions_are_not(
     cache.clear()
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
     user = members[Role.ML_ENGINEER]
-    token = Token.objects.create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_rotate(user=user).key
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     codes = [
         api_client.get(f"/api/v1/projects/{project.pk}/").status_code for _ in range(4)
     ]
@@ -71,21 +72,33 @@ def test_token_clients_are_throttled_sessions_are_not(
     cache.clear()
 
 
-def test_account_page_shows_and_rotates_the_token(client, members):
+def test_account_page_shows_a_new_key_once_and_rotates_it(client, members):
     user = members[Role.ANNOTATOR]
     client.force_login(user)
     page = client.get("/account/token/")
     assert page.status_code == 200
     assert 'data-testid="api-token-none"' in page.content.decode()
-    assert client.post("/account/token/").status_code == 302
-    first = Token.objects.get(user=user).key
-    assert first in client.get("/account/token/").content.decode()
-    client.post("/account/token/")
-    second = Token.objects.get(user=user).key
+    created = client.post("/account/token/")
+    assert created.status_code == 200
+    assert created["Cache-Control"] == "no-store"
+    first = _shown_key(created.content.decode())
+    assert ApiToken.objects.get(user=user).prefix == first[:8]
+    later = client.get("/account/token/").content.decode()
+    assert first not in later  # shown once: only the prefix afterwards
+    assert f"{first[:8]}…" in later
+    second = _shown_key(client.post("/account/token/").content.decode())
     assert second != first
     html = client.get("/account/token/").content.decode()
-    assert second in html
+    assert second not in html
     assert first not in html
+
+
+def _shown_key(html: str) -> str:
+    import re
+
+    match = re.search(r'data-testid="api-token">([0-9a-f]{40})<', html)
+    assert match, html
+    return match.group(1)
 
 
 def test_account_page_needs_login_and_csrf(client, members):
@@ -95,4 +108,4 @@ def test_account_page_needs_login_and_csrf(client, members):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(members[Role.ANNOTATOR])
     assert strict.post("/account/token/").status_code == 403
-    assert not Token.objects.filter(user=members[Role.ANNOTATOR]).exists()
+    assert not ApiToken.objects.filter(user=members[Role.ANNOTATOR]).exists()
