@@ -17,6 +17,11 @@ class Prediction(models.Model):
     spans = models.JSONField(default=list)
     labels = models.JSONField(default=dict, help_text="question → choice → score")
     evidence = models.JSONField(default=list)
+    min_score = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Lowest span or answer score (None: no scores); the confidence filter.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

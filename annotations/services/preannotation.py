@@ -39,6 +39,7 @@ from django.utils import timezone
 from annotations.choices import JobKind, JobStatus
 from annotations.models import Article, Job, Prediction, Project
 from annotations.nlp.errors import PipelineError
+from annotations.prediction_confidence import prediction_min_score
 from annotations.services.jobs import job_create
 
 if TYPE_CHECKING:
@@ -251,6 +252,7 @@ def preannotate_articles(
                 spans=data["spans"],
                 labels=data["labels"],
                 evidence=data["evidence"],
+                min_score=prediction_min_score(data["spans"], data["labels"]),
             )
         )
     with transaction.atomic():

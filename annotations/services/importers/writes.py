@@ -27,6 +27,7 @@ from annotations.models import (
     Prediction,
     Project,
 )
+from annotations.prediction_confidence import prediction_min_score
 from annotations.selectors import guideline_current
 from annotations.services.articles import ImportConflictError
 
@@ -233,6 +234,7 @@ def predictions_write(
                 ),
                 labels=prediction.labels,
                 evidence=prediction.evidence,
+                min_score=prediction_min_score(prediction.spans, prediction.labels),
             )
         )
     Prediction.objects.bulk_create(new, batch_size=500)
