@@ -28,6 +28,8 @@ from annotations.services import importers
 from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
 
 PREVIEW_ROWS = 10
+#: Files up to this many items are tried (written and rolled back) in the preview.
+DRY_RUN_MAX = 5000
 TOKEN_BYTES = 18
 
 
@@ -43,14 +45,23 @@ class ImportPreview:
     unknown_spans: list[str] = field(default_factory=list)
     unknown_choices: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
     file_error: str = ""
     warnings: list[str] = field(default_factory=list)
+    tried: bool = False  # the dry run ran: the counts below are what would happen
+    new: int = 0
+    existing: int = 0
+    drafts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
         """True when the import can start as it is (the worker checks again)."""
         return not (
-            self.file_error or self.errors or self.unknown_spans or self.unknown_choices
+            self.file_error
+            or self.errors
+            or self.conflicts
+            or self.unknown_spans
+            or self.unknown_choices
         )
 
 
@@ -158,6 +169,8 @@ def import_preview(
     preview.annotations = len(parsed.annotations)
     preview.predictions = len(parsed.predictions)
     preview.warnings = list(parsed.warnings)
+    if preview.articles <= DRY_RUN_MAX:
+        _dry_run(project, parsed, preview)
     for index, item in enumerate(parsed.articles[:PREVIEW_ROWS]):
         item = item if isinstance(item, dict) else {}
         preview.rows.append(
@@ -169,6 +182,27 @@ def import_preview(
             }
         )
     return preview
+
+
+def _dry_run(project: Project, parsed, preview: ImportPreview) -> None:
+    """Write the import and roll it back: exact counts, drafts, item errors and
+    conflicts before the admin commits to it (nothing is queued: on_commit
+    callbacks of a rolled-back block never run)."""
+    try:
+        with transaction.atomic():
+            summary = importers.import_apply(
+                project=project, parsed=parsed, preannotate=False
+            )
+            transaction.set_rollback(True)
+    except importers.ImportConflictError as error:
+        preview.conflicts = error.conflicts
+    except importers.ArticleImportError as error:
+        preview.errors = _item_errors(parsed, error.errors)
+    else:
+        preview.tried = True
+        preview.new = summary.articles_created
+        preview.existing = summary.articles_existing
+        preview.drafts = summary.drafts
 
 
 @transaction.atomic

@@ -160,9 +160,11 @@ def _check_or_start(request: HttpRequest, project: Project, step: str) -> HttpRe
             project=project, user=request.user, token=token
         )
     except ValidationError as error:
-        upload = ImportUploadForm()
-        upload.add_error(None, error.message_dict["token"])
-        context = {"project": project, "form": upload}
+        context = {
+            "project": project,
+            "form": ImportUploadForm(),
+            "upload_error": " ".join(error.messages),
+        }
         return render(request, "annotations/articles/import.html", context, status=400)
     if not form.is_valid():
         preview = article_import.import_preview(
