@@ -34,6 +34,34 @@ from annotations.services import article_bulk as bulk
 from annotations.views.article_forms import ArticleFilterForm, BulkActionForm
 
 TEMPLATE = "annotations/articles/list.html"
+#: A stand-in id: each row's links are made from one reversed URL per kind, not
+#: three ``{% url %}`` per row (a sixth of the page's time at 50 rows).
+_PK = 987654321
+LINKS = {
+    "view": "annotations:article-annotate",
+    "review": "annotations:review-article",
+    "history": "annotations:article-history",
+}
+
+
+def _row_links(project: Project, rows: list) -> list[tuple]:
+    """Each row with the URLs of its article view, review and history."""
+    shapes = {
+        key: reverse(name, kwargs={"slug": project.slug, "pk": _PK}).rpartition(
+            f"/{_PK}/"
+        )
+        for key, name in LINKS.items()
+    }
+    return [
+        (
+            row,
+            {
+                key: f"{head}/{row.pk}/{tail}"
+                for key, (head, _sep, tail) in shapes.items()
+            },
+        )
+        for row in rows
+    ]
 
 
 def _query(request: HttpRequest, *, drop: tuple[str, ...] = ("after",)) -> str:
@@ -60,6 +88,7 @@ def article_list(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "form": form,
         "page": page,
+        "rows": _row_links(project, page.rows) if page else [],
         "options": options,
         "query": _query(request),
         "can_manage": permissions.can_manage_project(project.user_role),
