@@ -49,6 +49,7 @@ class JobKind(models.TextChoices):
     TRAIN = "train", _("Training")
     RELEASE = "release", _("Release")
     AGREEMENT = "agreement", _("Agreement figures")
+    IMPORT = "import", _("Import")
 
 
 class QueueOrder(models.TextChoices):

@@ -116,38 +116,6 @@ def beats(comparison: Mapping[str, Any] | None, margin: float) -> tuple[bool, st
     return False, f"micro F1 difference {delta:.3f} is below the margin {margin:.3f}"
 
 
-def prediction_confidence(
-    spans: Iterable[Mapping[str, Any]], labels: Mapping[str, Any]
-) -> float | None:
-    """How sure a prediction is, in [0, 1]; None when it carries no scores.
-
-    The mean over its parts: each span's score, and for each document question
-    the best choice's score rescaled so that a uniform guess is 0 and certainty
-    is 1 (``(best - 1/k) / (1 - 1/k)`` for ``k`` choices), so a five-way question
-    is not always "less sure" than a two-way one. The active-learning queue
-    order serves the lowest first.
-    """
-    parts: list[float] = []
-    for span in spans:
-        score = span.get("score") if isinstance(span, Mapping) else None
-        if _number(score):
-            parts.append(float(score))
-    for choices in (labels or {}).values():
-        if not isinstance(choices, Mapping):
-            continue
-        values = [float(v) for v in choices.values() if _number(v)]
-        if len(values) == 1:
-            parts.append(values[0])
-        elif values:
-            chance = 1 / len(values)
-            parts.append(max(0.0, (max(values) - chance) / (1 - chance)))
-    return sum(parts) / len(parts) if parts else None
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def chart_rows(comparison: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per label (then "all"): each side's F1 as a bar width in per cent of the track."""
     rows = []

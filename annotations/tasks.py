@@ -130,3 +130,19 @@ def release_task(self, job_id: str) -> dict:
 
     logger.info("release %s", job_id)
     return release_job_run(job_id=job_id)
+
+
+@shared_task(
+    name="annotations.import_articles",
+    bind=True,
+    acks_late=True,
+    soft_time_limit=55 * 60,
+    time_limit=60 * 60,
+    on_failure=_job_failure,
+)
+def import_task(self, job_id: str) -> dict:
+    """An import started on the import page; all or nothing, claimed once."""
+    from annotations.services.article_import import import_job_run
+
+    logger.info("import %s", job_id)
+    return import_job_run(job_id=job_id)

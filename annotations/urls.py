@@ -2,6 +2,8 @@ from django.urls import path
 
 from annotations.views import (
     account,
+    article_import,
+    articles,
     dashboard,
     exports,
     feedback,
@@ -28,6 +30,32 @@ urlpatterns = [
         "projects/<slug:slug>/progress/",
         workspace.project_progress,
         name="project-progress",
+    ),
+    path("projects/<slug:slug>/articles/", articles.article_list, name="article-list"),
+    path(
+        "projects/<slug:slug>/articles/count/",
+        articles.article_list_count,
+        name="article-count",
+    ),
+    path(
+        "projects/<slug:slug>/articles/bulk/",
+        articles.article_bulk,
+        name="article-bulk",
+    ),
+    path(
+        "projects/<slug:slug>/articles/import/",
+        article_import.import_page,
+        name="article-import",
+    ),
+    path(
+        "projects/<slug:slug>/articles/import/jobs/<uuid:job_id>/",
+        article_import.import_job,
+        name="article-import-job",
+    ),
+    path(
+        "projects/<slug:slug>/articles/import/jobs/<uuid:job_id>/report.json",
+        article_import.import_report,
+        name="article-import-report",
     ),
     path(
         "projects/<slug:slug>/articles/<id:pk>/",

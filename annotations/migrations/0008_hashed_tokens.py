@@ -49,7 +49,7 @@ def drop_hashed_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0005_project_ml_can_cut_releases"),
+        ("annotations", "0007_article_manager"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0005_project_ml_can_cut_releases'),
+        ('annotations', '0008_hashed_tokens'),
     ]
 
     operations = [
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='prediction',
             name='confidence',
-            field=models.FloatField(blank=True, help_text='Lowest score of any suggestion (span or best document choice); the active-learning queue order serves the lowest first.', null=True),
+            field=models.FloatField(blank=True, help_text='Mean score of the suggestions, rescaled against chance (annotations.prediction_confidence); the active-learning order serves the lowest first.', null=True),
         ),
         migrations.AddField(
             model_name='project',

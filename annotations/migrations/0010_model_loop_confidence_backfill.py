@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def backfill(apps, schema_editor):
-    from annotations.model_loop import prediction_confidence
+    from annotations.prediction_confidence import prediction_confidence
 
     Prediction = apps.get_model("annotations", "Prediction")
     batch = []

@@ -32,6 +32,18 @@ class Article(models.Model):
     )
     preannotation_skipped_reason = models.CharField(max_length=200, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
+    import_job = models.ForeignKey(
+        "annotations.Job",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_articles",
+        help_text=_("The import page's job that brought the article in (its batch)."),
+    )
+    in_queue = models.BooleanField(
+        default=True,
+        help_text=_("False: annotators are no longer handed this article."),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -42,7 +54,12 @@ class Article(models.Model):
                 name="article_external_id_unique_per_project",
             )
         ]
-        indexes = [models.Index(fields=["project", "-priority", "id"])]
+        indexes = [
+            models.Index(fields=["project", "-priority", "id"]),
+            models.Index(
+                fields=["project", "title", "id"], name="article_project_title"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Article {self.pk}"

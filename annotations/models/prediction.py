@@ -20,8 +20,13 @@ class Prediction(models.Model):
     confidence = models.FloatField(
         null=True,
         blank=True,
-        help_text="Lowest score of any suggestion (span or best document choice); "
-        "the active-learning queue order serves the lowest first.",
+        help_text="Mean score of the suggestions, rescaled against chance "
+        "(annotations.prediction_confidence); the active-learning order serves the lowest first.",
+    )
+    min_score = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Lowest span or answer score (None: no scores); the confidence filter.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

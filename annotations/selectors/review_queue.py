@@ -304,3 +304,11 @@ def _pages(filters: ReviewQueueFilters, total: int) -> int:
 def _clamp(filters: ReviewQueueFilters, total: int) -> int:
     """The requested page, or the last one when the request points past the end."""
     return min(max(1, filters.page), _pages(filters, total))
+
+
+def disagreement_ids(*, project: Project, disagreement: str) -> list[int]:
+    """Ids of the articles whose submitted work disagrees (``"yes"``) or agrees
+    (``"no"``), scored and cached like the queue's disagreement order (the
+    article manager's filter)."""
+    filters = ReviewQueueFilters(disagreement=disagreement)
+    return _ordered_ids(project, _candidates(project, filters), filters)

@@ -37,9 +37,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from annotations.choices import JobKind, JobStatus
-from annotations.model_loop import prediction_confidence
 from annotations.models import Article, Job, Prediction, Project
 from annotations.nlp.errors import PipelineError
+from annotations.prediction_confidence import (
+    prediction_confidence,
+    prediction_min_score,
+)
 from annotations.services.jobs import job_create
 
 if TYPE_CHECKING:
@@ -257,6 +260,7 @@ def preannotate_articles(
                 labels=data["labels"],
                 evidence=data["evidence"],
                 confidence=prediction_confidence(data["spans"], data["labels"]),
+                min_score=prediction_min_score(data["spans"], data["labels"]),
             )
         )
     with transaction.atomic():

@@ -109,7 +109,7 @@ def assignment_next(
         state=AssignmentState.RELEASED
     )
     candidate = (
-        Article.objects.filter(project=project)
+        Article.objects.filter(project=project, in_queue=True)
         .annotate(taken=_taken_slots(now), submitted=submitted)
         .filter(taken__lt=project.overlap)
         .exclude(Exists(finished))

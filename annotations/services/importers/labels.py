@@ -95,7 +95,11 @@ class LabelMapper:
                 '"sentiment:positive"}.'
             )
         if errors:
-            raise ImportFormatError(errors)
+            error = ImportFormatError(errors)
+            # For the import page's mapping form: which labels need a target.
+            error.unknown_spans = sorted(self.unknown_spans)
+            error.unknown_choices = sorted(self.unknown_choices)
+            raise error
 
 
 def add_answer(

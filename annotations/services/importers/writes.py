@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from annotations.choices import AnnotationStatus, Role, SpanOrigin
-from annotations.model_loop import prediction_confidence
 from annotations.models import (
     Annotation,
     AnnotationSpan,
@@ -27,6 +26,10 @@ from annotations.models import (
     Membership,
     Prediction,
     Project,
+)
+from annotations.prediction_confidence import (
+    prediction_confidence,
+    prediction_min_score,
 )
 from annotations.selectors import guideline_current
 from annotations.services.articles import ImportConflictError
@@ -235,6 +238,7 @@ def predictions_write(
                 labels=prediction.labels,
                 evidence=prediction.evidence,
                 confidence=prediction_confidence(prediction.spans, prediction.labels),
+                min_score=prediction_min_score(prediction.spans, prediction.labels),
             )
         )
     Prediction.objects.bulk_create(new, batch_size=500)

@@ -63,6 +63,7 @@ LEAF_MODULES = (
     "adjudication_rows.py",
     "navigation.py",
     "model_loop.py",
+    "prediction_confidence.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",

@@ -11,8 +11,8 @@ from annotations.model_loop import (
     beats,
     chart_rows,
     compare,
-    prediction_confidence,
 )
+from annotations.prediction_confidence import prediction_confidence
 
 LABELS = ["ORG", "PERSON", "MONEY"]
 CHOICES = ["positive", "neutral", "negative"]
