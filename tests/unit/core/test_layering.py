@@ -62,6 +62,7 @@ LEAF_MODULES = (
     "changes.py",
     "adjudication_rows.py",
     "navigation.py",
+    "job_states.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",
