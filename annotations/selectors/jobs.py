@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from annotations import permissions
 from annotations.models import Job, Project
@@ -19,9 +20,14 @@ from annotations.selectors.access import job_get_for_user, role_in_project
 JOBS_SHOWN = 50
 
 
-def job_get_for_admin(*, user, job_id) -> Job:
-    """A job the user may retry or cancel; Http404 if unseen, PermissionDenied if not admin."""
+def job_get_for_admin(*, user, job_id, project: Project | None = None) -> Job:
+    """A job the user may retry or cancel; Http404 if unseen, PermissionDenied if not admin.
+
+    With ``project`` (the pages, whose URL names one) a job of another project is 404.
+    """
     job = job_get_for_user(user=user, job_id=job_id)
+    if project is not None and job.project_id != project.pk:
+        raise Http404("No such job.")
     if job.project_id is None:
         allowed = user.is_superuser
     else:
