@@ -32,11 +32,15 @@ STATE_HELP = {
         "automatically once it is back."
     ),
     WAITING_FOR_WORKER: _("Queued; it starts when a worker is free."),
-    LOST: _("No worker has taken the job for a while; it is sent again automatically."),
+    LOST: _(
+        "No worker has taken the job for a while: the workers are busy, or its "
+        "message was lost (then it is sent again as soon as a worker is idle)."
+    ),
     RUNNING: _("A worker is working on it."),
     STALLED: _(
-        "The worker stopped giving signs of life (killed or restarted); the job "
-        "is put back in the queue automatically and resumes where it stopped."
+        "No sign of life from a worker for a while: the workers are busy, or the "
+        "one running it was killed (then the job is put back in the queue as soon "
+        "as a worker is idle, and resumes where it stopped)."
     ),
     CANCELLING: _("Cancel requested; the job stops at its next chunk."),
     DONE: _("Finished."),
@@ -100,8 +104,15 @@ def sweep_action(
     stale_after: timedelta,
     outbox_grace: timedelta,
     max_attempts: int,
+    worker_idle: bool,
 ) -> str | None:
-    """What the sweeper does with a job: publish, requeue, give up, cancel or nothing."""
+    """What the sweeper does with a job: publish, requeue, give up, cancel or nothing.
+
+    A silent job is only re-queued by a sweeper whose worker is idle (and
+    consumes every queue): an idle worker would have taken any message still
+    in the queue, so the job's message is lost or its worker dead. A busy
+    worker cannot tell a backlog from a loss, and leaves the job alone.
+    """
     if facts.status not in (QUEUED, RUNNING):
         return None
     if facts.cancel_requested_at and (
@@ -110,7 +121,7 @@ def sweep_action(
         return CANCEL
     if facts.status == QUEUED and facts.published_at is None:
         return PUBLISH if now - facts.created_at > outbox_grace else None
-    if not _silent(facts, now=now, stale_after=stale_after):
+    if not worker_idle or not _silent(facts, now=now, stale_after=stale_after):
         return None
     return GIVE_UP if facts.attempts >= max_attempts else REQUEUE
 

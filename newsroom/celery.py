@@ -79,6 +79,8 @@ class JobSweeper(bootsteps.StartStopStep):
 
         from django.conf import settings
 
+        if settings.NEWSROOM_JOB_SWEEP_EVERY_S <= 0:  # a worker of some queues only
+            return
         self.stop_event = threading.Event()
         self.thread = threading.Thread(
             target=_sweep_forever,
@@ -95,23 +97,37 @@ class JobSweeper(bootsteps.StartStopStep):
             self.stop_event = self.thread = None
 
 
+# How long the worker must have had nothing to do before its sweeper may treat a
+# silent queued or running job as lost (a queued message reaches an idle
+# worker within milliseconds).
+IDLE_SECONDS = 3.0
+
+
 def _sweep_forever(stop, every: float) -> None:
     import logging
+    import time
 
+    from celery.worker import state
     from django.db import connection
 
     from annotations.services.job_sweeper import jobs_sweep
 
     log = logging.getLogger("newsroom.sweeper")
-    wait = min(every, 5.0)  # the first pass soon after start: a restart sweeps
-    while not stop.wait(wait):
+    last_busy = time.monotonic()
+    next_sweep = time.monotonic() + min(every, 5.0)  # a restart sweeps soon
+    while not stop.wait(0.5):
+        now = time.monotonic()
+        if state.active_requests or state.reserved_requests:
+            last_busy = now
+        if now < next_sweep:
+            continue
+        next_sweep = now + every
         try:
-            jobs_sweep()
+            jobs_sweep(worker_idle=now - last_busy >= IDLE_SECONDS)
         except Exception:  # a locked database, a bug: log it, sweep again later
             log.warning("Job sweep failed", exc_info=True)
         finally:
             connection.close()
-        wait = every
 
 
 app.steps["worker"].add(JobSweeper)

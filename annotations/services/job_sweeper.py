@@ -7,7 +7,8 @@ outbox. One pass looks at every queued or running job once and, by
 
 - sends jobs whose messages never reached the broker (the outbox);
 - re-queues jobs silent for ``NEWSROOM_JOB_STALE_AFTER_S`` (worker killed,
-  message lost), resuming them (pre-annotation sends only articles still
+  message lost) when its worker is idle (so the job is not merely waiting in
+  a busy queue), resuming them (pre-annotation sends only articles still
   without a prediction), and counts the attempt;
 - marks failed, with a reason for admins, those re-queued
   ``NEWSROOM_JOB_MAX_ATTEMPTS`` times already;
@@ -53,8 +54,14 @@ def _unchanged(job: Job):
     )
 
 
-def jobs_sweep(*, now=None) -> Counter:
-    """One pass over the active jobs; returns how many got each action."""
+def jobs_sweep(*, now=None, worker_idle: bool = False) -> Counter:
+    """One pass over the active jobs; returns how many got each action.
+
+    ``worker_idle``: the calling worker consumes every queue and has had
+    nothing to do for a few seconds, so a silent job's message is not waiting
+    in a queue (``job_states.sweep_action``). Callers that cannot know that
+    (a command, a beat task) only send the outbox and finish cancellations.
+    """
     now = now or timezone.now()
     counts: Counter = Counter()
     broker_down = False
@@ -66,6 +73,7 @@ def jobs_sweep(*, now=None) -> Counter:
             stale_after=stale_after(),
             outbox_grace=timedelta(seconds=settings.NEWSROOM_JOB_OUTBOX_GRACE_S),
             max_attempts=settings.NEWSROOM_JOB_MAX_ATTEMPTS,
+            worker_idle=worker_idle,
         )
         if action is None or (broker_down and action in (PUBLISH, REQUEUE)):
             continue

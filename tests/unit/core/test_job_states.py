@@ -45,13 +45,14 @@ def test_state(row, expected):
     assert expected in js.STATE_HELP
 
 
-def sweep(row, max_attempts=3):
+def sweep(row, max_attempts=3, worker_idle=True):
     return sweep_action(
         row,
         now=NOW,
         stale_after=STALE,
         outbox_grace=timedelta(seconds=5),
         max_attempts=max_attempts,
+        worker_idle=worker_idle,
     )
 
 
@@ -88,6 +89,24 @@ def sweep(row, max_attempts=3):
 )
 def test_sweep_action(row, expected):
     assert sweep(row) == expected
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        facts(published_at=AGO["old"], heartbeat_at=AGO["old"]),
+        facts(status=js.RUNNING, heartbeat_at=AGO["old"], attempts=3),
+    ],
+)
+def test_a_busy_worker_never_requeues_or_gives_up(row):
+    """Busy, it cannot tell a backlog from a lost message: it leaves silent jobs alone."""
+    assert sweep(row) in (js.REQUEUE, js.GIVE_UP)
+    assert sweep(row, worker_idle=False) is None
+
+
+def test_a_busy_worker_still_sends_the_outbox_and_cancels():
+    assert sweep(facts(), worker_idle=False) == js.PUBLISH
+    assert sweep(facts(cancel_requested_at=NOW), worker_idle=False) == js.CANCEL
 
 
 def test_retry_and_cancel_follow_the_state():
