@@ -83,6 +83,7 @@ def project_links(role: str | None, *, feedback_enabled: bool) -> list[NavLink]:
         ),
         ("exports", _("Exports"), "annotations:exports", permissions.can_export(role)),
         ("history", _("History"), "annotations:history", permissions.can_review(role)),
+        ("jobs", _("Jobs"), "annotations:jobs", permissions.can_manage_project(role)),
         ("guidelines", _("Guidelines"), "annotations:guidelines", True),
         (
             "feedback",

@@ -1,6 +1,8 @@
 """Celery entry points: thin, id-in, one service call each.
 
-Jobs are idempotent by construction: pre-annotation replaces per (article,
+Every job reaches these through ``services.jobs.job_enqueue`` (the outbox);
+each task stamps its job's heartbeat while it works (``job_alive``) so the
+sweeper can tell a slow job from an orphan. Jobs are idempotent by construction: pre-annotation replaces per (article,
 pipeline version), an export writes to a path derived from the job id, and a
 release number is unique per project. Services import these lazily (no cycle).
 """
@@ -27,6 +29,14 @@ def health_check_task(job_id: str) -> dict:
     return health_check_run(job_id=job_id)
 
 
+@shared_task(name="annotations.sweep_jobs", ignore_result=True)
+def sweep_jobs_task() -> dict:
+    """One sweeper pass (the worker runs it on its own timer; this is for beat/cron)."""
+    from annotations.services.job_sweeper import jobs_sweep
+
+    return dict(jobs_sweep())
+
+
 def _preannotate_batch_failure(self, exc, task_id, args, kwargs, einfo) -> None:
     """After the last retry: the job shows the error instead of waiting forever."""
     from annotations.services.preannotation import job_mark_failed
@@ -51,9 +61,11 @@ def _preannotate_batch_failure(self, exc, task_id, args, kwargs, einfo) -> None:
 )
 def preannotate_batch_task(self, job_id: str, article_ids: list[int]) -> dict:
     """One chunk of a pre-annotation job; idempotent, so redelivery is harmless."""
+    from annotations.services.jobs import job_alive
     from annotations.services.preannotation import preannotate_batch
 
-    result = preannotate_batch(job_id=job_id, article_ids=article_ids)
+    with job_alive(job_id):
+        result = preannotate_batch(job_id=job_id, article_ids=article_ids)
     logger.info(
         "preannotate %s: %d created, %d skipped, %d already done",
         job_id,
@@ -76,8 +88,10 @@ def preannotate_batch_task(self, job_id: str, article_ids: list[int]) -> dict:
 def agreement_recompute_task(job_id: str) -> None:
     """Refresh a project's agreement snapshot in the background (the dashboard shows the old one meanwhile)."""
     from annotations.services.agreement import agreement_recompute_run
+    from annotations.services.jobs import job_alive
 
-    agreement_recompute_run(job_id=job_id)
+    with job_alive(job_id):
+        agreement_recompute_run(job_id=job_id)
 
 
 @shared_task(
@@ -88,9 +102,11 @@ def agreement_recompute_task(job_id: str) -> None:
 )
 def training_task(job_id: str) -> None:
     """Train a spaCy pipeline on a project's gold (spaCy runs as child processes)."""
+    from annotations.services.jobs import job_alive
     from annotations.services.training import training_run
 
-    training_run(job_id=job_id)
+    with job_alive(job_id):
+        training_run(job_id=job_id)
 
 
 def _job_failure(self, exc, task_id, args, kwargs, einfo) -> None:
@@ -112,9 +128,11 @@ def _job_failure(self, exc, task_id, args, kwargs, einfo) -> None:
 )
 def export_task(self, job_id: str) -> dict:
     from annotations.services.exports import export_job_run
+    from annotations.services.jobs import job_alive
 
     logger.info("export %s", job_id)
-    return export_job_run(job_id=job_id)
+    with job_alive(job_id):
+        return export_job_run(job_id=job_id)
 
 
 @shared_task(
@@ -126,10 +144,12 @@ def export_task(self, job_id: str) -> dict:
     on_failure=_job_failure,
 )
 def release_task(self, job_id: str) -> dict:
+    from annotations.services.jobs import job_alive
     from annotations.services.releases import release_job_run
 
     logger.info("release %s", job_id)
-    return release_job_run(job_id=job_id)
+    with job_alive(job_id):
+        return release_job_run(job_id=job_id)
 
 
 @shared_task(
@@ -143,6 +163,8 @@ def release_task(self, job_id: str) -> dict:
 def import_task(self, job_id: str) -> dict:
     """An import started on the import page; all or nothing, claimed once."""
     from annotations.services.article_import import import_job_run
+    from annotations.services.jobs import job_alive
 
     logger.info("import %s", job_id)
-    return import_job_run(job_id=job_id)
+    with job_alive(job_id):
+        return import_job_run(job_id=job_id)

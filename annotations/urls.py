@@ -14,6 +14,7 @@ from annotations.views import (
 )
 from annotations.views import guidelines as guideline_views
 from annotations.views import history as history_views
+from annotations.views import jobs as job_views
 from annotations.views import models as model_views
 from annotations.views import preannotation as preannotation_views
 from annotations.views import settings as settings_views
@@ -180,6 +181,12 @@ urlpatterns = [
         "projects/<slug:slug>/exports/releases/",
         exports.release_cut,
         name="release-cut",
+    ),
+    path("projects/<slug:slug>/jobs/", job_views.job_list, name="jobs"),
+    path(
+        "projects/<slug:slug>/jobs/<uuid:job_id>/<str:action>/",
+        job_views.job_action,
+        name="job-action",
     ),
     path(
         "projects/<slug:slug>/preannotation/",

@@ -49,6 +49,8 @@ class AgreementReport:
     calibration: Calibration
     summary: ReportSummary
     stale: bool = False
+    #: With ``stale``: the state of the background recomputation (docs/jobs.md).
+    refresh: str = ""
 
     @property
     def span_distribution(self) -> dict[str, int]:
@@ -74,6 +76,8 @@ class AgreementReport:
         }
         if self.stale:
             data["stale"] = True
+        if self.refresh:
+            data["refresh"] = self.refresh
         return data
 
     @classmethod
@@ -100,4 +104,5 @@ class AgreementReport:
             calibration=Calibration.from_dict(data["calibration"]),
             summary=ReportSummary.from_dict(data.get("summary")),
             stale=bool(data.get("stale", False)),
+            refresh=str(data.get("refresh", "")),
         )

@@ -162,6 +162,13 @@ class JobSerializer(serializers.ModelSerializer):
     project = serializers.IntegerField(
         source="project_id", allow_null=True, read_only=True
     )
+    state = serializers.CharField(
+        read_only=True,
+        help_text="Finer than status: waiting to be sent, publish failed, waiting "
+        "for a worker, lost, running, stalled, cancelling, done, cancelled, failed "
+        "(docs/jobs.md).",
+    )
+    state_help = serializers.CharField(read_only=True)
 
     class Meta:
         model = Job
@@ -178,6 +185,13 @@ class JobSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "state",
+            "state_help",
+            "attempts",
+            "published_at",
+            "publish_error",
+            "heartbeat_at",
+            "cancel_requested_at",
         ]
         read_only_fields = fields
 

@@ -67,6 +67,12 @@ urlpatterns = [
         name="my-annotation",
     ),
     path("jobs/<uuid:job_id>/", jobs_api.JobDetailApi.as_view(), name="job-detail"),
+    path("jobs/<uuid:job_id>/retry/", jobs_api.JobRetryApi.as_view(), name="job-retry"),
+    path(
+        "jobs/<uuid:job_id>/cancel/",
+        jobs_api.JobCancelApi.as_view(),
+        name="job-cancel",
+    ),
     path(
         "projects/<id:project_id>/models/",
         training_api.TrainedPipelineListApi.as_view(),

@@ -62,6 +62,7 @@ from annotations.agreement_report import (
     token_alpha_sample,
 )
 from annotations.choices import JobKind, JobStatus
+from annotations.job_states import blocks_new_run
 from annotations.models import AgreementSnapshot, Job, Project
 from annotations.selectors.agreement import (
     agreement_snapshot_latest,
@@ -70,7 +71,14 @@ from annotations.selectors.agreement import (
     article_texts,
     project_work,
 )
-from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
+from annotations.services.jobs import (
+    job_claim,
+    job_create,
+    job_enqueue,
+    job_fail,
+    job_finish,
+    job_state_of,
+)
 
 
 def agreement_for_viewer(
@@ -109,31 +117,47 @@ def agreement_current(*, project: Project, allow_stale: bool = False) -> dict[st
         return latest.data
     if latest is not None and allow_stale:
         agreement_recompute_schedule(project=project)
-        return {**latest.data, "stale": True}
+        refresh = agreement_refresh_state(project=project)
+        return {**latest.data, "stale": True, "refresh": refresh}
     data = agreement_compute(project=project)
     agreement_snapshot_store(project=project, watermark=watermark, data=data)
     return data
 
 
 def agreement_recompute_schedule(*, project: Project) -> Job | None:
-    """Queue one background recomputation; None when one is already queued or running."""
+    """Queue one background recomputation; None when a live one is queued or running.
+
+    Only a job that shows signs of life blocks a new one (``job_states
+    .blocks_new_run``): a silent one (its worker was killed, its message lost)
+    is marked failed and replaced, so an orphan never freezes the figures.
+    """
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
-        if Job.objects.filter(
+        active = Job.objects.filter(
             project=project,
             kind=JobKind.AGREEMENT,
             status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
-        ).exists():
-            return None
+        )
+        for other in active:
+            if blocks_new_run(job_state_of(other)):
+                return None
+            job_fail(
+                job_id=str(other.pk),
+                error="Superseded: no sign of life; a new recomputation replaced it.",
+            )
         job = job_create(kind=JobKind.AGREEMENT, project=project, total=1)
-
-        def enqueue() -> None:
-            from annotations.tasks import agreement_recompute_task
-
-            agreement_recompute_task.delay(str(job.pk))
-
-        transaction.on_commit(enqueue)
+        job_enqueue(job)
     return job
+
+
+def agreement_refresh_state(*, project: Project) -> str:
+    """The finer state of the latest recomputation ("" when there is none)."""
+    job = (
+        Job.objects.filter(project=project, kind=JobKind.AGREEMENT)
+        .order_by("-created_at")
+        .first()
+    )
+    return job_state_of(job) if job is not None else ""
 
 
 def agreement_recompute_run(*, job_id: str) -> None:

@@ -25,7 +25,13 @@ from django.db import transaction
 from annotations.choices import JobKind
 from annotations.models import Article, Job, Project
 from annotations.services import importers
-from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
+from annotations.services.jobs import (
+    job_claim,
+    job_create,
+    job_enqueue,
+    job_fail,
+    job_finish,
+)
 
 PREVIEW_ROWS = 10
 #: Files up to this many items are tried (written and rolled back) in the preview.
@@ -243,14 +249,7 @@ def import_job_start(
             "annotator": annotator,
         },
     )
-
-    def enqueue() -> None:
-        from annotations.tasks import import_task
-
-        import_task.delay(str(job.pk))
-
-    transaction.on_commit(enqueue)
-    return job
+    return job_enqueue(job)
 
 
 def import_job_run(*, job_id: str) -> dict[str, Any]:

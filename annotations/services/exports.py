@@ -31,7 +31,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
@@ -49,8 +48,10 @@ from annotations.selectors.exports import (
     export_split_options,
 )
 from annotations.services.jobs import (
+    JobCancelled,
     job_claim,
     job_create,
+    job_enqueue,
     job_fail,
     job_finish,
     job_progress,
@@ -252,8 +253,6 @@ def export_job_create(
     created_by=None,
 ) -> Job:
     """Queue an export job; the task is sent once the transaction commits."""
-    from annotations.tasks import export_task
-
     export_check(project=project, fmt=fmt, filters=filters)
     job = job_create(
         kind=JobKind.EXPORT,
@@ -266,8 +265,7 @@ def export_job_create(
             "names_visible": names_visible,
         },
     )
-    transaction.on_commit(lambda: export_task.delay(str(job.pk)))
-    return job
+    return job_enqueue(job)
 
 
 def export_job_path(job: Job) -> str:
@@ -295,6 +293,8 @@ def export_job_run(*, job_id: str) -> dict[str, Any]:
             ),
         )
         size, sha256 = storage_write_chunks(path, chunks, overwrite=True)
+    except JobCancelled:  # an admin cancelled it; the row already says so
+        return {}
     except Exception as error:
         logger.exception("export job %s failed", job_id)
         job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")

@@ -2,7 +2,9 @@
 
 Flow: an import (or an admin) calls ``preannotation_schedule``, which creates a
 ``Job`` and, once the transaction commits, queues one Celery task per chunk of
-article ids. Each task calls ``preannotate_batch``, which is idempotent: it
+article ids (``preannotation_messages`` through ``services.jobs.job_enqueue``;
+after a lost worker the sweeper sends only the articles still without a
+prediction). Each task calls ``preannotate_batch``, which is idempotent: it
 skips articles that already have a prediction for this pipeline version, writes
 new ones with one bulk insert (the unique constraint on article + pipeline +
 version is the backstop for concurrent deliveries), and records why an article
@@ -43,7 +45,12 @@ from annotations.prediction_confidence import (
     prediction_confidence,
     prediction_min_score,
 )
-from annotations.services.jobs import job_create
+from annotations.services.jobs import (
+    JobCancelled,
+    job_checkpoint,
+    job_create,
+    job_enqueue,
+)
 
 if TYPE_CHECKING:
     from annotations.nlp.registry import PipelineSpec
@@ -173,21 +180,47 @@ def preannotation_schedule(
         total=len(ids),
         params={"pipeline": spec.name, "version": spec.version, "article_ids": ids},
     )
-    chunks = [ids[i : i + _chunk_size()] for i in range(0, len(ids), _chunk_size())]
-    if not chunks:
+    if not ids:
         job.status = JobStatus.DONE
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
         return job
+    return job_enqueue(job)
 
-    def enqueue() -> None:
-        from annotations.tasks import preannotate_batch_task
 
-        for chunk in chunks:
-            preannotate_batch_task.delay(str(job.pk), chunk)
+def preannotation_messages(job: Job, *, resume: bool = False) -> list[tuple[str, list]]:
+    """One ``preannotate_batch`` message per chunk of the job's articles.
 
-    transaction.on_commit(enqueue)
-    return job
+    With ``resume`` (the sweeper after a lost worker, an admin's retry) only
+    articles still without a prediction of the job's pipeline version are sent.
+    """
+    ids = job.params.get("article_ids", [])
+    if resume:
+        ids = _articles_without_prediction(
+            ids, pipeline=job.params["pipeline"], version=job.params["version"]
+        )
+    size = _chunk_size()
+    return [
+        ("annotations.preannotate_batch", [str(job.pk), ids[i : i + size]])
+        for i in range(0, len(ids), size)
+    ]
+
+
+def _articles_without_prediction(
+    ids: list[int], *, pipeline: str, version: str
+) -> list[int]:
+    predicted = Prediction.objects.filter(
+        article=OuterRef("pk"), pipeline=pipeline, pipeline_version=version
+    )
+    todo: list[int] = []
+    for start in range(0, len(ids), 5000):  # stay below SQLite's parameter limit
+        todo += (
+            Article.objects.filter(pk__in=ids[start : start + 5000])
+            .exclude(Exists(predicted))
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    return todo
 
 
 @dataclass
@@ -202,9 +235,14 @@ def preannotate_batch(*, job_id: str, article_ids: Iterable[int]) -> BatchResult
     job = Job.objects.select_related("project").get(pk=job_id)
     if job.status in {JobStatus.DONE, JobStatus.FAILED}:
         return BatchResult()
+    now = timezone.now()
     Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
     )
+    try:
+        job_checkpoint(job_id=job_id)  # heartbeat per chunk; stop here if cancelled
+    except JobCancelled:
+        return BatchResult()
     project = job.project
     try:
         spec = pipeline_spec_for_project(project)

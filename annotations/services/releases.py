@@ -59,7 +59,13 @@ from annotations.services.exports import (
     export_stream,
     storage_write_chunks,
 )
-from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
+from annotations.services.jobs import (
+    job_claim,
+    job_create,
+    job_enqueue,
+    job_fail,
+    job_finish,
+)
 
 RELEASE_FORMATS = {
     "dataset.jsonl": "jsonl",
@@ -356,8 +362,6 @@ def release_start(
 
 
 def release_job_create(*, project: Project, created_by=None, note: str = "") -> Job:
-    from annotations.tasks import release_task
-
     job = job_create(
         kind=JobKind.RELEASE,
         project=project,
@@ -365,8 +369,7 @@ def release_job_create(*, project: Project, created_by=None, note: str = "") -> 
         total=1,
         params={"note": note},
     )
-    transaction.on_commit(lambda: release_task.delay(str(job.pk)))
-    return job
+    return job_enqueue(job)
 
 
 def release_job_run(*, job_id: str) -> dict[str, Any]:

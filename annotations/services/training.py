@@ -36,7 +36,13 @@ from annotations.choices import JobKind, JobStatus
 from annotations.models import Job, Project, TrainedPipeline
 from annotations.selectors.exports import ExportFilters, export_count
 from annotations.services.exports import export_stream
-from annotations.services.jobs import job_claim, job_create, job_fail, job_finish
+from annotations.services.jobs import (
+    job_claim,
+    job_create,
+    job_enqueue,
+    job_fail,
+    job_finish,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,13 +106,7 @@ def training_start(
         )
         job.params = {"model": model.pk}
         job.save(update_fields=["params"])
-
-        def enqueue() -> None:
-            from annotations.tasks import training_task
-
-            training_task.delay(str(job.pk))
-
-        transaction.on_commit(enqueue)
+        job_enqueue(job)
     return model
 
 

@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from annotations import permissions, selectors
+from annotations import job_states, permissions, selectors
 from annotations.agreement_report import LEVEL_BUCKETS, AgreementReport, HistoryPoint
 from annotations.agreement_report.types import (
     ArticleProgress,
@@ -42,6 +42,13 @@ from annotations.views import charts
 from annotations.views.charts import BarChart, LineChart
 
 CONFUSION_QUESTIONS = ("sentiment", "bias")
+# Recomputation states in which no worker is working on the figures yet.
+REFRESH_WAITING = {
+    job_states.PUBLISH_FAILED,
+    job_states.LOST,
+    job_states.STALLED,
+    job_states.FAILED,
+}
 # Heatmap cards grow with their columns: two grid columns beyond 6, a whole row
 # beyond 12, and beyond 16 only colours (the values in each cell's title).
 WIDE_HEATMAP, FULL_HEATMAP, COMPACT_HEATMAP = 6, 12, 16
@@ -67,6 +74,7 @@ def dashboard_context(*, project: Project, role: str | None) -> dict[str, Any]:
     return {
         "report": report,
         "stale": report.stale,
+        "refresh_waiting": report.refresh in REFRESH_WAITING,
         "computed_at": report.computed_at,
         "progress": report.progress.articles,
         "progress_chart": progress_chart(report.progress.articles),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from annotations import permissions, selectors
@@ -36,10 +37,15 @@ def preannotation_panel(request: HttpRequest, slug: str) -> HttpResponse:
             if error:
                 messages.error(request, error)
             return redirect("annotations:project-detail", slug=project.slug)
+    panel = panel_read(project=project)
     context = {
         "project": project,
-        "panel": panel_read(project=project),
+        "panel": panel,
         "error": error,
         "can_manage": can_manage,
+        "panel_actions": [
+            ("retry", _("Retry"), panel.job is not None and panel.job.can_retry),
+            ("cancel", _("Cancel"), panel.job is not None and panel.job.can_cancel),
+        ],
     }
     return render(request, "annotations/_preannotation_panel.html", context)

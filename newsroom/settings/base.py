@@ -295,6 +295,21 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"annotations.preannotate_*": {"queue": "nlp"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- jobs that never get stuck (docs/jobs.md) ---------------------------------------
+# A request hands a job to the broker after its transaction commits, waiting at
+# most JOB_PUBLISH_TIMEOUT seconds; after a failure it does not try again for
+# JOB_BROKER_BACKOFF seconds (the job row says "publish failed" meanwhile).
+NEWSROOM_JOB_PUBLISH_TIMEOUT_S = env.float("JOB_PUBLISH_TIMEOUT", default=1.0)
+NEWSROOM_JOB_BROKER_BACKOFF_S = env.float("JOB_BROKER_BACKOFF", default=5.0)
+# Each worker runs a sweeper every JOB_SWEEP_EVERY seconds: it sends unsent jobs
+# (the outbox), re-queues jobs silent for JOB_STALE_AFTER seconds (no heartbeat:
+# worker killed, message lost) and fails them after JOB_MAX_ATTEMPTS re-queues.
+NEWSROOM_JOB_SWEEP_EVERY_S = env.float("JOB_SWEEP_EVERY", default=30.0)
+NEWSROOM_JOB_STALE_AFTER_S = env.float("JOB_STALE_AFTER", default=120.0)
+NEWSROOM_JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+# A job created this recently is left to the request that is sending it.
+NEWSROOM_JOB_OUTBOX_GRACE_S = env.float("JOB_OUTBOX_GRACE", default=5.0)
+
 # --- newsroom ---------------------------------------------------------------------
 # Installed spaCy pipelines a project may choose, by name: a package name or a
 # directory written by nlp.to_disk() (e.g. a pipeline the team trained). Add

@@ -21,6 +21,7 @@ PROJECT_KEYS = {
         "dashboard",
         "exports",
         "history",
+        "jobs",
         "guidelines",
         "settings",
     },

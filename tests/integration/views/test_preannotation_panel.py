@@ -38,7 +38,7 @@ def test_admin_run_shows_a_polling_progress_fragment(client, project, members):
     response = client.post(url(project), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "<html" not in html  # a fragment for htmx
-    assert 'hx-trigger="every 2s"' in html  # keeps polling while the job runs
+    assert 'hx-trigger="every 2s, jobChanged from:body"' in html  # polls while it runs
     assert 'max="2"' in html
     assert Job.objects.filter(kind=JobKind.PREANNOTATE, project=project).count() == 1
 

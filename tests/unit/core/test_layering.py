@@ -64,6 +64,7 @@ LEAF_MODULES = (
     "navigation.py",
     "model_loop.py",
     "prediction_confidence.py",
+    "job_states.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",
