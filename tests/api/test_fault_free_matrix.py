@@ -21,6 +21,7 @@ from annotations.choices import Role
 from annotations.models import Assignment
 from annotations.services.releases import release_create
 from tests.factories import ANSWERS, TEXT, ArticleFactory, JobFactory, annotate
+from tests.integration.services.test_model_loop import ruler_model
 from tests.roles import WHO
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,7 @@ def world(project, members, settings, tmp_path):
         "job_id": JobFactory(project=project).pk,
         "username": members[Role.ANNOTATOR].username,
         "assignment_id": assignment.pk if assignment else 999_999,
+        "model_id": ruler_model(project, tmp_path).pk,
     }
 
 
