@@ -117,7 +117,9 @@ def _error_response(component: str, description: str) -> dict[str, Any]:
 
 
 def _is_free_form(response: dict[str, Any]) -> bool:
-    """A response documented as a bare ``object`` (to be replaced by the shape)."""
+    """A response documented without a body or as a bare ``object`` (gets the shape)."""
+    if "content" not in response:
+        return True
     content = response.get("content") or {}
     schema = (content.get("application/json") or {}).get("schema") or {}
     return schema.get("type") == "object" and not schema.get("properties")
@@ -127,7 +129,8 @@ def postprocess_error_responses(result, generator, request, public):
     """drf-spectacular hook: the contract's error shapes on every operation.
 
     Keeps responses a view documents itself (the import's per-item errors), but
-    replaces bare ``object`` ones; 409/413 only where the operation takes a body.
+    gives the shape to bare ``object`` ones and to descriptions without a body
+    (keeping the description); 409/413 only where the operation takes a body.
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas[VALIDATION_ERROR] = VALIDATION_ERROR_SCHEMA
@@ -143,5 +146,6 @@ def postprocess_error_responses(result, generator, request, public):
             for status_code, (component, description) in wanted.items():
                 known = responses.get(status_code)
                 if known is None or _is_free_form(known):
-                    responses[status_code] = _error_response(component, description)
+                    said = (known or {}).get("description") or description
+                    responses[status_code] = _error_response(component, said)
     return result

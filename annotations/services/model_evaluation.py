@@ -19,12 +19,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from annotations.exporters import assign_split
 from annotations.model_loop import HeldOutDoc, SideOutput, compare
 from annotations.models import Project, TrainedPipeline
 from annotations.nlp.errors import PipelineError
-from annotations.selectors.export_rows import export_rows
-from annotations.selectors.exports import ExportFilters, export_split_options
+from annotations.selectors.exports import ExportFilters
+from annotations.services.exports import export_rows_by_split
 from annotations.services.preannotation import pipeline_spec_for_project, trained_spec
 from annotations.services.training import pipeline_name
 
@@ -33,10 +32,9 @@ logger = logging.getLogger(__name__)
 
 def held_out_rows(project: Project) -> tuple[str, list[Any]]:
     """``(split, rows)``: the project's gold rows in the test split, else in dev."""
-    options = export_split_options(project)
-    by_split: dict[str, list[Any]] = {"train": [], "dev": [], "test": []}
-    for row in export_rows(project=project, filters=ExportFilters(source="gold")):
-        by_split[assign_split(str(row.article_id), **options)].append(row)
+    by_split = export_rows_by_split(
+        project=project, filters=ExportFilters(source="gold")
+    )
     if by_split["test"]:
         return "test", by_split["test"]
     return "dev", by_split["dev"]

@@ -57,7 +57,10 @@ def test_admin_form_refuses_an_unknown_pipeline(superuser_client):
         "consensus": "{}",
         "calibration_share": 0,
         "lease_minutes": 30,
+        "model_switch_margin": 0.02,
+        "queue_order": "default",
     }
     form = ProjectAdminForm(data=data, instance=project)
+    assert set(form.errors) <= {"pipeline"}, form.errors  # only the pipeline is wrong
     assert not form.is_valid()
     assert "Unknown pipeline 'gpt-whatever'" in form.errors["pipeline"][0]
