@@ -19,31 +19,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from annotations import permissions, selectors
-from annotations.choices import AnnotationStatus, Role, SpanOrigin
+from annotations.choices import AnnotationStatus, Role
 from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, GuidelineVersion
-from annotations.scheme import Scheme, parse_scheme
+from annotations.scheme import parse_scheme
 from annotations.selectors import workspace as workspace_selectors
-from annotations.services.annotations import AnnotationInput, annotation_submit
+from annotations.services.annotations import annotation_submit
 from annotations.services.guidelines import LabelHelp, guidelines_render, label_help
 from annotations.services.queue import assignment_claim, assignment_next
 from annotations.services.workspace import annotation_reopen
-
-ACTIONS = {
-    "draft": AnnotationStatus.DRAFT,
-    "submit": AnnotationStatus.SUBMITTED,
-    "skip": AnnotationStatus.SKIPPED,
-}
-QUESTION_PREFIX = "q:"
+from annotations.views import workspace_parts as parts
 
 
 @require_GET
@@ -149,159 +142,13 @@ def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             and workspace.finished
             and not workspace.adjudicated,
             "guideline_html": guideline_html,
-            "label_help": [h for h in help_items if _has_help(h)],
-            "client_data": _client_data(workspace, editable=editable),
-            "questions": _questions(scheme, workspace),
-            "span_rows": _span_rows(workspace.spans, scheme),
+            "label_help": [h for h in help_items if parts.has_help(h)],
+            "client_data": parts.client_data(workspace, editable=editable),
+            "questions": parts.questions(scheme, workspace),
+            "span_rows": parts.span_rows(workspace.spans, scheme),
             "spans_json": json.dumps(workspace.spans, ensure_ascii=False),
         },
     )
-
-
-def _has_help(item: LabelHelp) -> bool:
-    return bool(item.section_html or item.positive or item.negative)
-
-
-def _span_rows(spans: list, scheme: Scheme) -> list[dict[str, Any]]:
-    """Span dicts with their label's name and colour, for the side list."""
-    labels = {label.key: label for label in scheme.span_labels}
-    origins = dict(SpanOrigin.choices)
-    remove = _("Remove %(name)s “%(text)s”")
-    rows = []
-    for span in spans:
-        label = labels.get(span["label"])
-        name = label.name if label else span["label"]
-        short = Truncator(span["text"]).chars(60)
-        rows.append(
-            {
-                "start": span["start"],
-                "end": span["end"],
-                "label": span["label"],
-                "text": span["text"],
-                "origin": span["origin"],
-                "origin_name": origins.get(span["origin"], span["origin"]),
-                "name": name,
-                "short": short,
-                "remove_label": remove % {"name": name, "text": short},
-                "color": label.color if label else "#888888",
-            }
-        )
-    return rows
-
-
-def _questions(
-    scheme: Scheme, workspace: workspace_selectors.Workspace
-) -> list[dict[str, Any]]:
-    """The document questions with the saved answers and the model's suggestion."""
-    items = []
-    for question in scheme.questions:
-        answer = workspace.labels.get(question.key)
-        chosen = set(answer) if isinstance(answer, list) else {answer}
-        items.append(
-            {
-                "key": question.key,
-                "name": question.name,
-                "required": question.required,
-                "multiple": question.multiple,
-                "choices": [
-                    {"key": c.key, "name": c.name, "checked": c.key in chosen}
-                    for c in question.choices
-                ],
-                "suggestion": workspace.question_suggestions.get(question.key),
-            }
-        )
-    return items
-
-
-def _client_data(workspace: workspace_selectors.Workspace, *, editable: bool) -> dict:
-    """What the JavaScript module needs, as JSON (offsets in code points)."""
-    return {
-        "article": workspace.article.pk,
-        "text": workspace.article.text,
-        "editable": editable,
-        "allowOverlap": workspace.project.allow_overlapping_spans,
-        "labels": [
-            {
-                "key": label.key,
-                "name": label.name,
-                "color": label.color,
-                "shortcut": label.shortcut,
-            }
-            for label in workspace.scheme.span_labels
-        ],
-        "spans": workspace.spans,
-        "suggestions": workspace.suggestions,
-        "evidence": [
-            {**span, "question": key}
-            for key, suggestion in workspace.question_suggestions.items()
-            for span in suggestion["evidence"]
-        ],
-        "messages": {
-            "suggestion": _("Suggestion"),
-            "score": _("score"),
-            "acceptHint": _("a: accept · x: reject · Tab: next"),
-            "overlap": _("This project does not allow overlapping spans."),
-            "duplicate": _("This span exists already."),
-            "unsaved": _("Unsaved changes…"),
-            "saving": _("Saving…"),
-            "leave": _("Your latest changes are not saved yet."),
-        },
-    }
-
-
-def _answers(post: QueryDict, scheme: Scheme) -> dict[str, Any]:
-    labels: dict[str, Any] = {}
-    for question in scheme.questions:
-        values = [v for v in post.getlist(QUESTION_PREFIX + question.key) if v]
-        if question.multiple:
-            labels[question.key] = values
-        elif values:
-            labels[question.key] = values[-1]
-    return labels
-
-
-def _int_or_none(value: str | None, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError as error:
-        raise ValidationError({field: [_("Must be a whole number.")]}) from error
-
-
-def _save_input(post: QueryDict, scheme: Scheme) -> AnnotationInput:
-    """The form the page posts, as the input of ``annotation_submit``."""
-    action = post.get("action") or "draft"
-    if action not in ACTIONS:
-        raise ValidationError({"action": [_("Unknown action.")]})
-    try:
-        spans = json.loads(post.get("spans") or "[]")
-    except json.JSONDecodeError as error:
-        raise ValidationError({"spans": [_("The spans could not be read.")]}) from error
-    version = _int_or_none(post.get("version"), "version")
-    overwrite = _int_or_none(post.get("overwrite_version"), "overwrite_version")
-    return AnnotationInput(
-        spans=spans,
-        labels=_answers(post, scheme),
-        status=ACTIONS[action],
-        version=overwrite if overwrite is not None else version,
-        lead_time_ms=_int_or_none(post.get("lead_time_ms"), "lead_time_ms"),
-        skip_reason=(post.get("skip_reason") or "").strip(),
-    )
-
-
-def _posted_version(post: QueryDict) -> int | None:
-    """The version the page holds, to hand back with an error (None if unreadable)."""
-    try:
-        return _int_or_none(post.get("version"), "version")
-    except ValidationError:
-        return None
-
-
-def _error_messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for messages_ in error.message_dict.values() for m in messages_]
-    return error.messages
 
 
 def _save_state(
@@ -315,6 +162,15 @@ def _save_state(
     )
 
 
+def _refusal(
+    request: HttpRequest, article: Article, *, status: int, **context: Any
+) -> HttpResponse:
+    """A refused save, rendered for the page's save-state slot (errors.js swaps it in)."""
+    response = _save_state(request, article, status=status, **context)
+    response["HX-Retarget"] = "#save-state"
+    return response
+
+
 @require_POST
 @login_required
 def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -322,15 +178,22 @@ def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     article = _article(request, slug, pk)
     if not permissions.can_annotate(article.project.user_role):
         raise PermissionDenied
-    version = _posted_version(request.POST)
+    version = parts.posted_version(request.POST)
     try:
-        data = _save_input(request.POST, article.project.parsed_scheme)
+        data = parts.save_input(request.POST, article.project.parsed_scheme)
+        problems = parts.page_problems(article, data)
+        if problems:
+            return _refusal(
+                request, article, status=400, version=version, problems=problems
+            )
         annotation = annotation_submit(user=request.user, article=article, data=data)
     except ValidationError as error:
-        errors = _error_messages(error)
-        return _save_state(request, article, status=400, version=version, errors=errors)
+        problems = parts.error_problems(error)
+        return _refusal(
+            request, article, status=400, version=version, problems=problems
+        )
     except ConflictError as error:
-        return _save_state(
+        return _refusal(
             request,
             article,
             status=409,
@@ -344,7 +207,7 @@ def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             article,
             version=annotation.version,
             saved_at=annotation.updated_at,
-            span_rows=_span_rows(
+            span_rows=parts.span_rows(
                 workspace_selectors.annotation_span_dicts(annotation=annotation),
                 article.project.parsed_scheme,
             ),
@@ -371,7 +234,7 @@ def article_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         annotation_reopen(
             user=request.user,
             article=article,
-            version=_int_or_none(request.POST.get("version"), "version"),
+            version=parts.int_or_none(request.POST.get("version"), "version"),
         )
     except Annotation.DoesNotExist as error:
         raise Http404("No annotation to reopen.") from error

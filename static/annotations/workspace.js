@@ -184,6 +184,8 @@
   // ---- Browser part ------------------------------------------------------------
 
   const SAVE_DELAY_MS = 800;
+  const RETRY_BASE_MS = 1000;
+  const RETRY_MAX_MS = 30000;
 
   function start() {
     const dataNode = document.getElementById("workspace-data");
@@ -200,6 +202,7 @@
     const dirtyNode = document.getElementById("dirty-state");
     const messageNode = document.getElementById("client-message");
     const rejectedKey = "newsroom:rejected:" + data.article;
+    const draftKey = "newsroom:draft:" + data.article;
     const number = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 2 });
 
     const state = {
@@ -211,6 +214,8 @@
       lastSelection: null, // {start, end, snap} in UTF-16 units
       saveTimer: null,
       dirty: false,
+      seq: 0, // changes made on this page; a save that carried the latest one clears the kept draft
+      failures: 0,
       leadBase: Number(leadInput ? leadInput.value : 0) || 0,
       visibleSince: document.hidden ? null : Date.now(),
       visibleMs: 0,
@@ -470,7 +475,67 @@
 
     // -- saving ----------------------------------------------------------------
 
+    // The draft stays in this browser until the server has it (a save answered
+    // 200 that carried the latest change); on reload it is put back with a notice.
+    function currentAnswers() {
+      const answers = {};
+      if (!form) return answers;
+      for (const input of form.querySelectorAll('input[name^="q:"]')) {
+        const key = input.name.slice(2);
+        answers[key] = answers[key] || [];
+        if (input.checked) answers[key].push(input.value);
+      }
+      return answers;
+    }
+
+    function setAnswers(answers) {
+      for (const input of form.querySelectorAll('input[name^="q:"]')) {
+        const values = answers[input.name.slice(2)] || [];
+        input.checked = values.includes(input.value);
+      }
+    }
+
+    function keepDraft() {
+      try {
+        localStorage.setItem(draftKey, JSON.stringify({
+          spans: toCodepoints(text, state.spans, maps), answers: currentAnswers(), at: Date.now(),
+        }));
+      } catch (e) { /* private mode or full: the server copy still comes */ }
+    }
+
+    function forgetDraft() {
+      try { localStorage.removeItem(draftKey); } catch (e) { /* nothing kept */ }
+    }
+
+    function restoreDraft() {
+      let kept = null;
+      try { kept = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { kept = null; }
+      if (!kept || !Array.isArray(kept.spans) || !data.editable) { if (!data.editable) forgetDraft(); return; }
+      const onPage = JSON.stringify([toCodepoints(text, state.spans, maps), currentAnswers()]);
+      if (JSON.stringify([kept.spans, kept.answers || {}]) === onPage) { forgetDraft(); return; }
+      try { state.spans = fromCodepoints(text, kept.spans, maps); } catch (e) { forgetDraft(); return; }
+      setAnswers(kept.answers || {});
+      spansInput.value = JSON.stringify(toCodepoints(text, state.spans, maps));
+      const notice = document.getElementById("restored-draft");
+      if (notice) {
+        const time = new Date(kept.at || Date.now()).toLocaleTimeString(document.documentElement.lang || undefined);
+        notice.querySelector("span").textContent = data.messages.restored.replace("{time}", time);
+        notice.hidden = false;
+      }
+      scheduleSave();
+    }
+
+    function retryLater() {
+      state.failures = (state.failures || 0) + 1;
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (state.failures - 1));
+      clearTimeout(state.saveTimer);
+      state.saveTimer = setTimeout(saveNow, delay);
+      if (dirtyNode) dirtyNode.textContent = data.messages.retrying.replace("{seconds}", Math.round(delay / 1000));
+    }
+
     function scheduleSave() {
+      state.seq += 1;
+      keepDraft();
       state.dirty = true;
       if (dirtyNode) dirtyNode.textContent = data.messages.unsaved;
       clearTimeout(state.saveTimer);
@@ -545,6 +610,12 @@
     });
 
     document.addEventListener("click", (event) => {
+      if (event.target.closest && event.target.closest("[data-discard-draft]")) {
+        forgetDraft(); // "Reload the saved version": the server's copy wins
+        state.dirty = false;
+        clearTimeout(state.saveTimer);
+        return;
+      }
       const button = event.target.closest("button");
       if (!button) return;
       if (button.dataset.label && data.editable) {
@@ -594,20 +665,29 @@
       params.spans = spansInput.value;
       params.lead_time_ms = String(leadTime());
       const trigger = event.detail.triggeringEvent;
-      if (!trigger || trigger.type !== "submit") params.action = "draft";
+      const submitter = trigger && trigger.type === "submit" ? trigger.submitter : null;
+      if (!submitter && !params.overwrite_version) params.action = "draft";
+      event.detail.headers["X-Newsroom-Action"] = params.action || "draft";
+      event.detail.headers["X-Newsroom-Seq"] = String(state.seq);
       state.dirty = false; // this request carries every change made so far
       if (dirtyNode) dirtyNode.textContent = data.messages.saving;
     });
-    document.body.addEventListener("htmx:beforeSwap", (event) => {
-      // Invalid input (400) and stale versions (409) come back as fragments to show.
-      const status = event.detail.xhr.status;
-      if (status === 400 || status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }
-    });
     document.body.addEventListener("htmx:afterRequest", (event) => {
       if (!form || (event.detail.elt !== form && !form.contains(event.detail.elt))) return;
-      const ok = event.detail.successful && event.detail.xhr.status === 200;
-      if (ok && !state.saveTimer) { if (dirtyNode) dirtyNode.textContent = ""; }
-      else if (!ok) { state.dirty = true; if (dirtyNode) dirtyNode.textContent = data.messages.unsaved; }
+      const headers = (event.detail.requestConfig || {}).headers || {};
+      const action = headers["X-Newsroom-Action"] || "draft";
+      const status = event.detail.xhr ? event.detail.xhr.status : 0;
+      if (status === 200 || (action !== "draft" && status < 300 && status > 0)) {
+        state.failures = 0;
+        if (Number(headers["X-Newsroom-Seq"]) === state.seq) forgetDraft();
+        if (!state.saveTimer && !state.dirty && dirtyNode) dirtyNode.textContent = "";
+        return;
+      }
+      state.dirty = true;
+      if (dirtyNode) dirtyNode.textContent = data.messages.unsaved;
+      // The server or the connection failed an autosave: try again, waiting longer each time.
+      // Refusals (400, 409) need the annotator; a failed submit waits for their next click.
+      if (action === "draft" && (status === 0 || status >= 500)) retryLater();
     });
     document.addEventListener("visibilitychange", () => {
       if (document.hidden && state.visibleSince) { state.visibleMs += Date.now() - state.visibleSince; state.visibleSince = null; }
@@ -618,6 +698,8 @@
     });
 
     render();
+    restoreDraft();
+    if (data.editable) render();
     root.newsroomWorkspaceState = state; // for debugging in the console
   }
 

@@ -375,7 +375,10 @@ def test_invalid_offsets_are_refused_visibly(client, annotator, article):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-testid="save-error"' in html
-    assert "code points" in html
+    # Named by its text and label, placed at the span list, in the annotator's words.
+    assert 'data-field="spans"' in html
+    assert "“bei” (Organisation) does not match the article text" in html
+    assert response["HX-Retarget"] == "#save-state"
     assert 'name="version" value="1"' in html
     annotation = Annotation.objects.get(article=article, annotator=annotator)
     assert [s.text for s in annotation.spans.all()] == ["Aktie"]
@@ -387,7 +390,12 @@ def test_submit_needs_required_answers_then_moves_on(client, annotator, article)
         client, article, action="submit", **{"q:sentiment": "negative"}
     )
     assert incomplete.status_code == 400
-    assert "bias" in incomplete.content.decode()
+    html = incomplete.content.decode()
+    bias = next(q for q in article.project.parsed_scheme.questions if q.key == "bias")
+    assert (
+        f'<li data-field="q:bias">Answer “{bias.name}” before submitting.</li>' in html
+    )
+    assert 'data-field="q:sentiment"' not in html
     assert not Annotation.objects.filter(article=article).exists()
 
     done = post_save(
@@ -411,7 +419,10 @@ def test_submit_needs_required_answers_then_moves_on(client, annotator, article)
 
 
 def test_skip_needs_a_reason(client, annotator, article):
-    assert post_save(client, article, action="skip").status_code == 400
+    refused = post_save(client, article, action="skip", skip_reason="  ")
+    assert refused.status_code == 400
+    assert '<li data-field="skip_reason">Say why you skip' in refused.content.decode()
+    assert not Annotation.objects.filter(article=article).exists()
     skipped = post_save(client, article, action="skip", skip_reason="Wrong language")
     assert skipped["HX-Redirect"].endswith("/annotate/")
     annotation = Annotation.objects.get(article=article, annotator=annotator)

@@ -62,6 +62,7 @@ LEAF_MODULES = (
     "changes.py",
     "adjudication_rows.py",
     "navigation.py",
+    "workspace_checks.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",
