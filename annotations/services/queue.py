@@ -61,14 +61,19 @@ def _lease_until(project: Project, now: datetime) -> datetime:
 
 @transaction.atomic
 def assignment_next(
-    *, project: Project, user: AbstractBaseUser, now: datetime | None = None
+    *,
+    project: Project,
+    user: AbstractBaseUser,
+    now: datetime | None = None,
+    other_than: int | None = None,
 ) -> Article | None:
     """The article the annotator should work on next, holding a slot for them.
 
     Their open drafts come first, then articles already handed to them, then
     new work: fewest submitted annotations first (so articles complete evenly),
     then the admin's priority, then import order. Never an article they
-    submitted or skipped. None when there is nothing left.
+    submitted or skipped. None when there is nothing left. ``other_than`` (an
+    article id) is left out: "Next article" on a page never reopens that page.
     """
     now = now or timezone.now()
     Project.objects.select_for_update().filter(pk=project.pk).first()
@@ -77,6 +82,7 @@ def assignment_next(
         Annotation.objects.filter(
             article__project=project, annotator=user, status=AnnotationStatus.DRAFT
         )
+        .exclude(article_id=other_than)
         .order_by("updated_at", "article_id")
         .select_related("article")
         .first()
@@ -90,6 +96,7 @@ def assignment_next(
             article__project=project, annotator=user, state=AssignmentState.ASSIGNED
         )
         .exclude(article__annotations__annotator=user)
+        .exclude(article_id=other_than)
         .order_by("created_at", "article_id")
         .select_related("article")
         .first()
@@ -112,6 +119,7 @@ def assignment_next(
         .filter(taken__lt=project.overlap)
         .exclude(Exists(finished))
         .exclude(Exists(mine))
+        .exclude(pk=other_than)
         .order_by("submitted", "-priority", "id")
         .first()
     )

@@ -59,7 +59,8 @@ def annotate_next(request: HttpRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, slug=slug)
     if not permissions.can_annotate(project.user_role):
         return redirect("annotations:project-detail", slug=project.slug)
-    article = assignment_next(project=project, user=request.user)
+    after = parts.int_or_none(request.GET.get("after"), "after", strict=False)
+    article = assignment_next(project=project, user=request.user, other_than=after)
     if article is None:
         progress = workspace_selectors.progress_for_user(
             user=request.user, project=project
@@ -67,7 +68,7 @@ def annotate_next(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "annotations/workspace/all_done.html",
-            {"project": project, "progress": progress},
+            {"project": project, "progress": progress, "after": after},
         )
     return redirect("annotations:article-annotate", slug=project.slug, pk=article.pk)
 

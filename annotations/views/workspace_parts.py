@@ -137,12 +137,15 @@ def answers(post: QueryDict, scheme: Scheme) -> dict[str, Any]:
     return labels
 
 
-def int_or_none(value: str | None, field: str) -> int | None:
+def int_or_none(value: str | None, field: str, *, strict: bool = True) -> int | None:
+    """``value`` as an int; a bad one raises (or is None when not ``strict``)."""
     if value in (None, ""):
         return None
     try:
         return int(value)
     except ValueError as error:
+        if not strict:
+            return None
         raise ValidationError({field: [_("Must be a whole number.")]}) from error
 
 

@@ -107,7 +107,7 @@ def test_start_button_opens_the_queue_and_progress_is_a_bar(client, annotator, a
     )
     before = client.get(progress_url, **HX).content.decode()
     assert "<html" not in before
-    assert "0 / 0 done" in before
+    assert "0 done · 1 left" in before  # the one article is open to them
 
     assert client.get(start).status_code == 302
     annotation_save(
@@ -119,9 +119,41 @@ def test_start_button_opens_the_queue_and_progress_is_a_bar(client, annotator, a
     )
     ArticleFactory(project=project)
     client.get(start)  # holds the second article
+    ArticleFactory(project=project)  # a third one, still open
     after = client.get(progress_url, **HX).content.decode()
-    assert "1 / 2 done" in after
-    assert '<progress value="1" max="2"' in after
+    assert "1 done · 2 left" in after
+    assert '<progress value="1" max="3"' in after
+
+
+def test_next_goes_to_a_different_article_or_says_none_is_left(
+    client, annotator, article
+):
+    project = article.project
+    url = reverse("annotations:annotate-next", kwargs={"slug": project.slug})
+    annotation_save(article=article, annotator=annotator, spans=[], labels={})
+    page = client.get(page_url(article)).content.decode()
+    assert f'data-testid="next" href="{url}?after={article.pk}"' in page
+    assert client.get(url).url == page_url(article)  # the draft comes first …
+    alone = client.get(url, {"after": article.pk})  # … but not from its own page
+    assert alone.status_code == 200
+    html = alone.content.decode()
+    assert 'data-testid="none-left"' in html
+    assert f'href="{page_url(article)}"' in html
+    second = ArticleFactory(project=project)
+    assert client.get(url, {"after": article.pk}).url == page_url(second)
+    assert client.get(url, {"after": second.pk}).url == page_url(article)
+    assert client.get(url, {"after": "x"}).status_code == 302  # a bad value is ignored
+
+
+def test_enter_in_the_skip_field_cannot_submit_without_script(
+    client, annotator, article
+):
+    """The form's first (default) submit button is disabled: implicit submission does nothing."""
+    html = client.get(page_url(article)).content.decode()
+    form = html[html.index('id="annotation-form"') :]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert 'type="submit"' in first_button
+    assert "disabled" in first_button
 
 
 def test_annotate_redirects_to_next_article_then_says_all_done(
