@@ -2,7 +2,7 @@
 
 Thin views: reads through ``selectors.workspace``, writes through one use case
 each (``annotation_submit`` for save, submit and skip; ``annotation_reopen``;
-the queue's ``assignment_next``/``assignment_claim`` for handing out work).
+the queue's ``assignment_next`` for handing out work; pages never claim).
 The page is server-rendered; ``static/annotations/workspace.js`` adds the text
 selection, the shortcuts and a debounced autosave that posts the form below.
 Saves answer with the ``_save_state.html`` fragment (200, 400 for invalid
@@ -27,14 +27,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from annotations import permissions, selectors
-from annotations.choices import AnnotationStatus, Role
+from annotations.choices import AnnotationStatus
 from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, GuidelineVersion
 from annotations.scheme import parse_scheme
 from annotations.selectors import workspace as workspace_selectors
 from annotations.services.annotations import annotation_submit
 from annotations.services.guidelines import LabelHelp, guidelines_render, label_help
-from annotations.services.queue import assignment_claim, assignment_next
+from annotations.services.queue import assignment_next
 from annotations.services.workspace import annotation_reopen
 from annotations.views import workspace_parts as parts
 
@@ -81,17 +81,6 @@ def _article(request: HttpRequest, slug: str, pk: int) -> Article:
     return article
 
 
-def _claim(request: HttpRequest, article: Article) -> ConflictError | None:
-    """Annotators take a slot on the article; None when they may work on it."""
-    if article.project.user_role != Role.ANNOTATOR:
-        return None
-    try:
-        assignment_claim(article=article, user=request.user)
-    except ConflictError as error:
-        return error
-    return None
-
-
 @functools.lru_cache(maxsize=64)
 def _guideline_parts(version: GuidelineVersion) -> tuple[str, tuple[LabelHelp, ...]]:
     """A guideline version as sanitised HTML plus its per-label help.
@@ -108,20 +97,19 @@ def _guideline_parts(version: GuidelineVersion) -> tuple[str, tuple[LabelHelp, .
 @require_GET
 @login_required
 def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Annotate one article (or view it read-only: ML engineers, finished work)."""
-    article = _article(request, slug, pk)
+    """Annotate one article (or view it read-only: ML engineers, finished work).
+
+    Opening a page claims nothing: annotators see only articles handed to them
+    or that they annotated (404 otherwise, as the API), and the first save
+    claims the slot (``annotation_submit``); "Next article" hands out work.
+    """
+    article = selectors.article_get_for_user(user=request.user, article_id=pk)
+    if article.project.slug != slug:
+        raise Http404("No such article.")
     role = article.project.user_role
     may_annotate = permissions.can_annotate(role)
     if not may_annotate and not permissions.can_read_all_articles(role):
         raise Http404("No such article.")
-    conflict = _claim(request, article)
-    if conflict is not None:
-        return render(
-            request,
-            "annotations/workspace/unavailable.html",
-            {"project": article.project, "article": article, "error": conflict},
-            status=409,
-        )
     workspace = workspace_selectors.workspace_get(
         user=request.user, article=article, with_suggestions=may_annotate
     )

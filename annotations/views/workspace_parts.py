@@ -122,6 +122,7 @@ def client_data(workspace: workspace_selectors.Workspace, *, editable: bool) -> 
                 "reached the server. They are being saved now."
             ),
             "retrying": _("Not saved yet: trying again in {seconds} s…"),
+            "nothingSelected": _("Select text, a span or a suggestion first."),
         },
     }
 

@@ -166,6 +166,27 @@
     return u;
   }
 
+  /**
+   * A keyboard selection [start, end) without the punctuation, symbols and
+   * white space at its ends (moving word by word passes over them); null when
+   * no word is left.
+   */
+  function trimToWords(text, start, end) {
+    if (start > end) [start, end] = [end, start];
+    while (start < end && !isWordChar(text, start)) start += charAt(text, start).length || 1;
+    while (end > start && !isWordCharBefore(text, end)) end -= charBefore(text, end).length || 1;
+    return start < end ? [start, end] : null;
+  }
+
+  /** Label keys whose name or key contains every word of `query` (the palette's filter). */
+  function filterLabels(labels, query) {
+    const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    return labels.filter((l) => {
+      const hay = (l.name + " " + l.key).toLocaleLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+  }
+
   /** Server spans (code points) → UTF-16 units for the DOM. */
   function fromCodepoints(text, items, maps) {
     maps = maps || offsetMaps(text);
@@ -175,7 +196,7 @@
   const api = {
     utf16ToCodepoint, codepointToUtf16, offsetMaps, snapSelection, overlaps, spanKey,
     acceptedOrigin, pendingSuggestions, layoutSuggestions, boundaries, toCodepoints, fromCodepoints,
-    nextWordEnd, previousWordStart,
+    nextWordEnd, previousWordStart, trimToWords, filterLabels,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   root.NewsroomWorkspace = api;
@@ -328,8 +349,39 @@
 
     function changed() {
       spansInput.value = JSON.stringify(toCodepoints(text, state.spans, maps));
+      remember();
       render();
       scheduleSave();
+    }
+
+    // -- undo / redo (this session): snapshots of spans and answers ------------
+
+    function snapshot() {
+      return JSON.stringify({ spans: state.spans, answers: currentAnswers() });
+    }
+
+    /** After a change: the state before it goes on the undo stack. */
+    function remember() {
+      const now = snapshot();
+      if (now === history.current) return;
+      history.undo.push(history.current);
+      if (history.undo.length > 200) history.undo.shift();
+      history.redo.length = 0;
+      history.current = now;
+    }
+
+    function restore(from, to) {
+      if (!from.length) return false;
+      to.push(history.current);
+      history.current = from.pop();
+      const snap = JSON.parse(history.current);
+      state.spans = snap.spans;
+      state.selected = null;
+      setAnswers(snap.answers);
+      spansInput.value = JSON.stringify(toCodepoints(text, state.spans, maps));
+      render();
+      scheduleSave();
+      return true;
     }
 
     function addSpan(span) {
@@ -460,13 +512,37 @@
       const moved = right ? nextWordEnd(text, keyboard.focus) : previousWordStart(text, keyboard.focus);
       keyboard.focus = moved;
       if (!event.shiftKey) keyboard.anchor = moved;
-      const start = Math.min(keyboard.anchor, keyboard.focus);
-      const end = Math.max(keyboard.anchor, keyboard.focus);
-      if (start === end) { clearBrowserSelection(); state.lastSelection = null; return; }
-      selectRange(start, end);
-      state.lastSelection = { start, end, snap: true };
+      const range = trimToWords(text, keyboard.anchor, keyboard.focus);
+      showCaret(keyboard.focus);
+      if (!range) { clearBrowserSelection(); state.lastSelection = null; return; }
+      selectRange(range[0], range[1]);
+      state.lastSelection = { start: range[0], end: range[1], snap: true };
       say("");
     });
+    textNode.addEventListener("blur", () => showCaret(null));
+
+    /** A visible caret at `u` (an empty element: offsets of the text stay as they are). */
+    function showCaret(u) {
+      const old = textNode.querySelector(".kb-caret");
+      if (old) old.remove();
+      if (u === null || u === undefined) return;
+      const walker = document.createTreeWalker(textNode, NodeFilter.SHOW_TEXT);
+      let seen = 0, node;
+      while ((node = walker.nextNode())) {
+        if (u <= seen + node.data.length) {
+          const caret = document.createElement("span");
+          caret.className = "kb-caret";
+          caret.setAttribute("aria-hidden", "true");
+          caret.setAttribute("data-testid", "caret");
+          const at = u - seen;
+          if (at === 0) node.parentNode.insertBefore(caret, node);
+          else if (at === node.data.length) node.parentNode.insertBefore(caret, node.nextSibling);
+          else node.parentNode.insertBefore(caret, node.splitText(at));
+          return;
+        }
+        seen += node.data.length;
+      }
+    }
 
     function clearBrowserSelection() {
       const sel = window.getSelection();
@@ -557,12 +633,24 @@
 
     function typing(target) {
       if (!target || !target.closest) return false;
-      return Boolean(target.closest("input[type=text], input[type=number], input:not([type]), textarea, select, [contenteditable]"));
+      return Boolean(target.closest("input[type=text], input[type=search], input[type=number], input:not([type]), textarea, select, [contenteditable], dialog"));
     }
 
     document.addEventListener("keydown", (event) => {
       state.altHeld = event.altKey;
-      if (!data.editable || event.ctrlKey || event.metaKey || typing(event.target)) return;
+      if (!data.editable || typing(event.target)) return;
+      if ((event.ctrlKey || event.metaKey) && (event.key === "z" || event.key === "Z" || event.key === "y")) {
+        const redo = event.key === "y" || event.shiftKey;
+        if (redo ? restore(history.redo, history.undo) : restore(history.undo, history.redo)) event.preventDefault();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey) return;
+      if (event.key === "?") { event.preventDefault(); toggleDialog("ws-shortcuts"); return; }
+      if (event.key === "/" || (event.key === "l" && !event.target.closest("[data-testid=suggestion]"))) {
+        event.preventDefault();
+        openPalette(event.target.closest ? event.target.closest("[data-testid=suggestion]") : null);
+        return;
+      }
       const focused = event.target.closest ? event.target.closest("[data-testid=suggestion]") : null;
       const key = event.key;
       if (/^[0-9]$/.test(key) && byShortcut.has(key)) {
@@ -632,15 +720,89 @@
         acceptAbove(Number(document.getElementById("accept-threshold").value));
       } else if (button.dataset.useChoice) {
         const input = form.querySelector('input[name="q:' + button.dataset.useChoice + '"][value="' + button.dataset.choice + '"]');
-        if (input) { input.checked = true; scheduleSave(); }
+        if (input) { input.checked = true; remember(); scheduleSave(); }
       }
     });
     // Keep the text selection when a label button is pressed with the mouse;
     // a press anywhere else outside the text forgets it.
     document.addEventListener("mousedown", (event) => {
       if (!event.target.closest) return;
-      if (event.target.closest(".label-btn")) event.preventDefault();
+      if (event.target.closest(".label-btn, [data-palette-open]")) event.preventDefault();
       else if (!textNode.contains(event.target)) state.lastSelection = null;
+    });
+
+    // -- dialogs: the shortcut overlay (?) and the label palette (/ or l) -------
+
+    function toggleDialog(id, force) {
+      const dialog = document.getElementById(id);
+      if (!dialog) return null;
+      const open = force === undefined ? !dialog.open : force;
+      if (open && !dialog.open) dialog.showModal();
+      if (!open && dialog.open) dialog.close();
+      return dialog;
+    }
+
+    const palette = { target: null };
+
+    /** Choose a label by name for the selection, the focused suggestion or the selected span. */
+    function openPalette(suggestion) {
+      const sel = currentSelection() || state.lastSelection;
+      palette.target = sel ? { selection: sel } : suggestion ? { suggestion: suggestion.dataset.id } : { span: state.selected };
+      const dialog = toggleDialog("label-palette", true);
+      if (!dialog) return;
+      const input = dialog.querySelector("input[type=search]");
+      input.value = "";
+      fillPalette("");
+      input.focus();
+    }
+
+    function fillPalette(query) {
+      const list = document.getElementById("palette-list");
+      const found = filterLabels(data.labels, query);
+      list.replaceChildren(...found.map((label, i) => {
+        const li = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "palette-item" + (i === 0 ? " is-first" : "");
+        button.dataset.paletteLabel = label.key;
+        button.setAttribute("data-testid", "palette-" + label.key);
+        button.style.setProperty("--label-color", label.color);
+        button.textContent = (label.shortcut ? label.shortcut + " · " : "") + label.name;
+        li.appendChild(button);
+        return li;
+      }));
+    }
+
+    function pickFromPalette(key) {
+      toggleDialog("label-palette", false);
+      const target = palette.target || {};
+      palette.target = null;
+      if (!key) return;
+      if (target.selection) { state.lastSelection = target.selection; labelSelection(key); }
+      else if (target.suggestion) accept(target.suggestion, key);
+      else if (target.span) { state.selected = target.span; relabelSelected(key); }
+      else say(data.messages.nothingSelected);
+      textNode.focus({ preventScroll: true });
+    }
+
+    const paletteNode = document.getElementById("label-palette");
+    if (paletteNode) {
+      paletteNode.addEventListener("input", (event) => fillPalette(event.target.value));
+      paletteNode.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        const first = paletteNode.querySelector("[data-palette-label]");
+        pickFromPalette(first ? first.dataset.paletteLabel : null);
+      });
+      paletteNode.addEventListener("click", (event) => {
+        const item = event.target.closest("[data-palette-label]");
+        if (item) pickFromPalette(item.dataset.paletteLabel);
+        else if (event.target.closest("[data-palette-close]")) pickFromPalette(null);
+      });
+    }
+    document.addEventListener("click", (event) => {
+      if (event.target.closest && event.target.closest("[data-ws-shortcuts-open]")) toggleDialog("ws-shortcuts", true);
+      if (event.target.closest && event.target.closest("[data-palette-open]")) openPalette(null);
     });
 
     /** A span key from the server's span list (code points) → the UTF-16 key used here. */
@@ -655,7 +817,9 @@
     }
 
     if (form) {
-      form.addEventListener("change", (event) => { if (event.target.name && event.target.name.startsWith("q:")) scheduleSave(); });
+      form.addEventListener("change", (event) => {
+        if (event.target.name && event.target.name.startsWith("q:")) { remember(); scheduleSave(); }
+      });
       form.addEventListener("submit", () => clearTimeout(state.saveTimer));
     }
 
@@ -700,6 +864,7 @@
     render();
     restoreDraft();
     if (data.editable) render();
+    const history = { undo: [], redo: [], current: snapshot() };
     root.newsroomWorkspaceState = state; // for debugging in the console
   }
 

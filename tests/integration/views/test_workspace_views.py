@@ -11,6 +11,7 @@ from django.urls import reverse
 from annotations.choices import AnnotationStatus, AssignmentState, Role, SpanOrigin
 from annotations.models import Annotation, Assignment, Prediction
 from annotations.services.annotations import annotation_save
+from annotations.services.queue import assignment_claim
 from tests.factories import (
     ArticleFactory,
     GoldAnnotationFactory,
@@ -36,13 +37,20 @@ def span(fragment: str, label: str, **extra) -> dict:
 
 
 @pytest.fixture
-def article(project):
-    return ArticleFactory(
+def article(project, members):
+    """An article handed to the project's annotator (pages never claim)."""
+    article = ArticleFactory(
         project=project,
         text=TEXT,
         title="Kurssturz",
         meta={"source": "Demo Wire", "published_at": "2026-10-21T11:05:00Z"},
     )
+    return handed(article, members[Role.ANNOTATOR])
+
+
+def handed(article, user):
+    assignment_claim(article=article, user=user)
+    return article
 
 
 @pytest.fixture
@@ -237,6 +245,7 @@ def test_article_text_is_escaped(client, annotator, project):
         title="<img src=x onerror=alert(1)>",
         text="Before <script>alert('x')</script> & <b>bold</b> after.",
     )
+    handed(evil, annotator)
     html = client.get(page_url(evil)).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;" in html
@@ -273,7 +282,9 @@ def test_suggestions_are_offered_with_scores_and_document_suggestion(
 
 
 def test_calibration_articles_show_no_suggestions(client, annotator, project):
-    calibration = ArticleFactory(project=project, text=TEXT, is_calibration=True)
+    calibration = handed(
+        ArticleFactory(project=project, text=TEXT, is_calibration=True), annotator
+    )
     make_prediction(
         calibration,
         spans=[{**span("Société Générale", "ORG"), "score": 0.91}],
@@ -296,7 +307,8 @@ def test_annotators_never_see_other_annotators_work(client, members, article):
         labels={"sentiment": "very_negative"},
     )
     client.force_login(second)
-    response = client.get(page_url(article))
+    assert client.get(page_url(article)).status_code == 404  # not handed to them
+    response = client.get(page_url(handed(article, second)))
     html = response.content.decode()
     assert client_data(response)["spans"] == []
     assert 'data-testid="question-sentiment-very_negative"' in html
@@ -304,21 +316,36 @@ def test_annotators_never_see_other_annotators_work(client, members, article):
     assert first.username not in html
 
 
-def test_annotator_without_a_free_slot_gets_a_friendly_409(client, members, article):
-    project = article.project
+def test_opening_an_article_by_url_claims_nothing(client, members, project):
+    """GET is 404 for articles not handed to the annotator (as the API); saving claims."""
     project.overlap = 1
     project.save()
+    free = ArticleFactory(project=project, text=TEXT)
+    client.force_login(members[Role.ANNOTATOR])
+    response = client.get(page_url(free))
+    assert response.status_code == 404
+    assert TEXT not in response.content.decode()
+    api = client.get(f"/api/v1/articles/{free.pk}/my-annotation/")
+    assert api.status_code == 404
+    assert not Assignment.objects.filter(article=free).exists()
+    assert post_save(client, free).status_code == 200  # the save claims the slot
+    assert client.get(page_url(free)).status_code == 200
+
+
+def test_annotator_without_a_free_slot_gets_404_and_a_refused_save(
+    client, members, project
+):
+    project.overlap = 1
+    project.save()
+    full = ArticleFactory(project=project, text=TEXT)
     other = UserFactory(username="other-annotator")
     MembershipFactory(project=project, user=other, role=Role.ANNOTATOR)
-    annotation_save(article=article, annotator=other, spans=[], labels={})
+    annotation_save(article=full, annotator=other, spans=[], labels={})
     client.force_login(members[Role.ANNOTATOR])
-    response = client.get(page_url(article))
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert 'data-testid="unavailable"' in html
-    assert 'data-testid="next"' in html
-    assert TEXT not in html
-    assert post_save(client, article).status_code == 409
+    response = client.get(page_url(full))
+    assert response.status_code == 404
+    assert TEXT not in response.content.decode()
+    assert post_save(client, full).status_code == 409
 
 
 def test_ml_engineers_see_the_article_read_only(client, members, article):
