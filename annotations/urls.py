@@ -2,6 +2,7 @@ from django.urls import path
 
 from annotations.views import (
     account,
+    comments,
     dashboard,
     exports,
     feedback,
@@ -42,6 +43,11 @@ urlpatterns = [
         "projects/<slug:slug>/articles/<id:pk>/reopen/",
         workspace.article_reopen,
         name="article-reopen",
+    ),
+    path(
+        "projects/<slug:slug>/articles/<id:pk>/comments/",
+        comments.article_comments,
+        name="article-comments",
     ),
     path("projects/<slug:slug>/review/", review_queue.review_list, name="review-list"),
     path(

@@ -3,6 +3,7 @@
 from .agreement import AgreementSnapshot
 from .annotation import Annotation, AnnotationSpan, GoldAnnotation, GoldSpan
 from .article import Article
+from .comment import ArticleComment
 from .jobs import Job
 from .prediction import Prediction
 from .project import GuidelineAcknowledgement, GuidelineVersion, Membership, Project
@@ -15,6 +16,7 @@ __all__ = [
     "Annotation",
     "AnnotationSpan",
     "Article",
+    "ArticleComment",
     "Assignment",
     "GoldAnnotation",
     "GoldSpan",
