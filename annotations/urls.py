@@ -4,6 +4,7 @@ from annotations.views import (
     account,
     article_import,
     articles,
+    comments,
     dashboard,
     exports,
     feedback,
@@ -72,6 +73,11 @@ urlpatterns = [
         "projects/<slug:slug>/articles/<id:pk>/reopen/",
         workspace.article_reopen,
         name="article-reopen",
+    ),
+    path(
+        "projects/<slug:slug>/articles/<id:pk>/comments/",
+        comments.article_comments,
+        name="article-comments",
     ),
     path("projects/<slug:slug>/review/", review_queue.review_list, name="review-list"),
     path(

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from annotations.api import annotations as annotations_api
 from annotations.api import articles as articles_api
+from annotations.api import comments as comments_api
 from annotations.api import common, preannotation, project_admin
 from annotations.api import exports as exports_api
 from annotations.api import jobs as jobs_api
@@ -60,6 +61,11 @@ urlpatterns = [
         "articles/<id:article_id>/",
         articles_api.ArticleDetailApi.as_view(),
         name="article-detail",
+    ),
+    path(
+        "articles/<id:article_id>/comments/",
+        comments_api.ArticleCommentsApi.as_view(),
+        name="article-comments",
     ),
     path(
         "articles/<id:article_id>/my-annotation/",

@@ -3,6 +3,7 @@
 from .agreement import AgreementSnapshot
 from .annotation import Annotation, AnnotationSpan, GoldAnnotation, GoldSpan
 from .article import Article
+from .comment import ArticleComment
 from .jobs import Job
 from .prediction import Prediction
 from .project import GuidelineAcknowledgement, GuidelineVersion, Membership, Project
@@ -17,6 +18,7 @@ __all__ = [
     "AnnotationSpan",
     "ApiToken",
     "Article",
+    "ArticleComment",
     "Assignment",
     "GoldAnnotation",
     "GoldSpan",

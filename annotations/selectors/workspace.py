@@ -14,7 +14,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -80,12 +88,50 @@ def project_list_with_progress(
 
 @dataclass(frozen=True)
 class Progress:
+    """Done, held (assigned = done + held) and left: held plus the new work still open to them."""
+
     done: int
     assigned: int
+    left: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.left
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.assigned) if self.assigned else 0
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def _open_new_work(*, user: AbstractBaseUser, project: Project, now: datetime) -> int:
+    """Articles the queue could still hand the user: a free slot, never theirs before."""
+    taken = Coalesce(
+        Subquery(
+            Assignment.objects.filter(article=OuterRef("pk"))
+            .filter(
+                Q(state__in=[AssignmentState.IN_PROGRESS, AssignmentState.DONE])
+                | Q(state=AssignmentState.ASSIGNED)
+                & (Q(lease_expires_at__isnull=True) | Q(lease_expires_at__gt=now))
+            )
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    mine = Assignment.objects.filter(article=OuterRef("pk"), annotator=user).exclude(
+        state=AssignmentState.RELEASED
+    )
+    own = Annotation.objects.filter(article=OuterRef("pk"), annotator=user)
+    return (
+        Article.objects.filter(project=project)
+        .annotate(taken=taken)
+        .filter(taken__lt=project.overlap)
+        .exclude(Exists(mine))
+        .exclude(Exists(own))
+        .count()
+    )
 
 
 def progress_for_user(*, user: AbstractBaseUser, project: Project) -> Progress:
@@ -104,7 +150,11 @@ def progress_for_user(*, user: AbstractBaseUser, project: Project) -> Progress:
         .exclude(article_id__in=done.values("article_id"))
     )
     done_count = done.count()
-    return Progress(done=done_count, assigned=done_count + held.count())
+    held_count = held.count()
+    new = _open_new_work(user=user, project=project, now=now)
+    return Progress(
+        done=done_count, assigned=done_count + held_count, left=held_count + new
+    )
 
 
 @dataclass

@@ -62,15 +62,21 @@ def _lease_until(project: Project, now: datetime) -> datetime:
 
 @transaction.atomic
 def assignment_next(
-    *, project: Project, user: AbstractBaseUser, now: datetime | None = None
+    *,
+    project: Project,
+    user: AbstractBaseUser,
+    now: datetime | None = None,
+    other_than: int | None = None,
 ) -> Article | None:
     """The article the annotator should work on next, holding a slot for them.
 
     Their open drafts come first, then articles already handed to them, then
     new work: fewest submitted annotations first (so articles complete evenly),
     then the admin's priority, then (with the project's ``least_confident``
-    queue order) the least confident prediction first, then import order. Never an article they
-    submitted or skipped. None when there is nothing left.
+    queue order) the least confident prediction first, then import order. Never an
+    article they submitted or skipped. None when there is nothing left.
+    ``other_than`` (an article id) is left out: "Next article" on a page never
+    reopens that page.
     """
     now = now or timezone.now()
     Project.objects.select_for_update().filter(pk=project.pk).first()
@@ -79,6 +85,7 @@ def assignment_next(
         Annotation.objects.filter(
             article__project=project, annotator=user, status=AnnotationStatus.DRAFT
         )
+        .exclude(article_id=other_than)
         .order_by("updated_at", "article_id")
         .select_related("article")
         .first()
@@ -92,6 +99,7 @@ def assignment_next(
             article__project=project, annotator=user, state=AssignmentState.ASSIGNED
         )
         .exclude(article__annotations__annotator=user)
+        .exclude(article_id=other_than)
         .order_by("created_at", "article_id")
         .select_related("article")
         .first()
@@ -114,6 +122,7 @@ def assignment_next(
         .filter(taken__lt=project.overlap)
         .exclude(Exists(finished))
         .exclude(Exists(mine))
+        .exclude(pk=other_than)
         .order_by("submitted", "-priority", *queue_confidence_order(project), "id")
         .first()
     )

@@ -2,7 +2,7 @@
 
 Thin views: reads through ``selectors.workspace``, writes through one use case
 each (``annotation_submit`` for save, submit and skip; ``annotation_reopen``;
-the queue's ``assignment_next``/``assignment_claim`` for handing out work).
+the queue's ``assignment_next`` for handing out work; pages never claim).
 The page is server-rendered; ``static/annotations/workspace.js`` adds the text
 selection, the shortcuts and a debounced autosave that posts the form below.
 Saves answer with the ``_save_state.html`` fragment (200, 400 for invalid
@@ -22,21 +22,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from annotations import permissions, selectors
-from annotations.choices import AnnotationStatus, Role, SpanOrigin
+from annotations.choices import AnnotationStatus
 from annotations.errors import ConflictError
 from annotations.models import Annotation, Article, GuidelineVersion
-from annotations.scheme import Scheme, parse_scheme
+from annotations.scheme import parse_scheme
 from annotations.selectors import workspace as workspace_selectors
 from annotations.services.annotations import annotation_submit
 from annotations.services.guidelines import LabelHelp, guidelines_render, label_help
-from annotations.services.queue import assignment_claim, assignment_next
+from annotations.services.queue import assignment_next
 from annotations.services.workspace import annotation_reopen
+from annotations.views import workspace_parts as parts
 from annotations.views.workspace_form import (
     int_or_none,
     posted_version,
@@ -64,7 +64,11 @@ def annotate_next(request: HttpRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, slug=slug)
     if not permissions.can_annotate(project.user_role):
         return redirect("annotations:project-detail", slug=project.slug)
-    article = assignment_next(project=project, user=request.user)
+    try:  # "Next article" names the page it came from; a bad value is ignored
+        after = int_or_none(request.GET.get("after"), "after")
+    except ValidationError:
+        after = None
+    article = assignment_next(project=project, user=request.user, other_than=after)
     if article is None:
         progress = workspace_selectors.progress_for_user(
             user=request.user, project=project
@@ -72,7 +76,7 @@ def annotate_next(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "annotations/workspace/all_done.html",
-            {"project": project, "progress": progress},
+            {"project": project, "progress": progress, "after": after},
         )
     return redirect("annotations:article-annotate", slug=project.slug, pk=article.pk)
 
@@ -83,17 +87,6 @@ def _article(request: HttpRequest, slug: str, pk: int) -> Article:
     if article.project.slug != slug:
         raise Http404("No such article.")
     return article
-
-
-def _claim(request: HttpRequest, article: Article) -> ConflictError | None:
-    """Annotators take a slot on the article; None when they may work on it."""
-    if article.project.user_role != Role.ANNOTATOR:
-        return None
-    try:
-        assignment_claim(article=article, user=request.user)
-    except ConflictError as error:
-        return error
-    return None
 
 
 @functools.lru_cache(maxsize=64)
@@ -112,20 +105,19 @@ def _guideline_parts(version: GuidelineVersion) -> tuple[str, tuple[LabelHelp, .
 @require_GET
 @login_required
 def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Annotate one article (or view it read-only: ML engineers, finished work)."""
-    article = _article(request, slug, pk)
+    """Annotate one article (or view it read-only: ML engineers, finished work).
+
+    Opening a page claims nothing: annotators see only articles handed to them
+    or that they annotated (404 otherwise, as the API), and the first save
+    claims the slot (``annotation_submit``); "Next article" hands out work.
+    """
+    article = selectors.article_get_for_user(user=request.user, article_id=pk)
+    if article.project.slug != slug:
+        raise Http404("No such article.")
     role = article.project.user_role
     may_annotate = permissions.can_annotate(role)
     if not may_annotate and not permissions.can_read_all_articles(role):
         raise Http404("No such article.")
-    conflict = _claim(request, article)
-    if conflict is not None:
-        return render(
-            request,
-            "annotations/workspace/unavailable.html",
-            {"project": article.project, "article": article, "error": conflict},
-            status=409,
-        )
     workspace = workspace_selectors.workspace_get(
         user=request.user, article=article, with_suggestions=may_annotate
     )
@@ -147,110 +139,13 @@ def article_annotate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             and workspace.finished
             and not workspace.adjudicated,
             "guideline_html": guideline_html,
-            "label_help": [h for h in help_items if _has_help(h)],
-            "client_data": _client_data(workspace, editable=editable),
-            "questions": _questions(scheme, workspace),
-            "span_rows": _span_rows(workspace.spans, scheme),
+            "label_help": [h for h in help_items if parts.has_help(h)],
+            "client_data": parts.client_data(workspace, editable=editable),
+            "questions": parts.questions(scheme, workspace),
+            "span_rows": parts.span_rows(workspace.spans, scheme),
             "spans_json": json.dumps(workspace.spans, ensure_ascii=False),
         },
     )
-
-
-def _has_help(item: LabelHelp) -> bool:
-    return bool(item.section_html or item.positive or item.negative)
-
-
-def _span_rows(spans: list, scheme: Scheme) -> list[dict[str, Any]]:
-    """Span dicts with their label's name and colour, for the side list."""
-    labels = {label.key: label for label in scheme.span_labels}
-    origins = dict(SpanOrigin.choices)
-    remove = _("Remove %(name)s “%(text)s”")
-    rows = []
-    for span in spans:
-        label = labels.get(span["label"])
-        name = label.name if label else span["label"]
-        short = Truncator(span["text"]).chars(60)
-        rows.append(
-            {
-                "start": span["start"],
-                "end": span["end"],
-                "label": span["label"],
-                "text": span["text"],
-                "origin": span["origin"],
-                "origin_name": origins.get(span["origin"], span["origin"]),
-                "name": name,
-                "short": short,
-                "remove_label": remove % {"name": name, "text": short},
-                "color": label.color if label else "#888888",
-            }
-        )
-    return rows
-
-
-def _questions(
-    scheme: Scheme, workspace: workspace_selectors.Workspace
-) -> list[dict[str, Any]]:
-    """The document questions with the saved answers and the model's suggestion."""
-    items = []
-    for question in scheme.questions:
-        answer = workspace.labels.get(question.key)
-        chosen = set(answer) if isinstance(answer, list) else {answer}
-        items.append(
-            {
-                "key": question.key,
-                "name": question.name,
-                "required": question.required,
-                "multiple": question.multiple,
-                "choices": [
-                    {"key": c.key, "name": c.name, "checked": c.key in chosen}
-                    for c in question.choices
-                ],
-                "suggestion": workspace.question_suggestions.get(question.key),
-            }
-        )
-    return items
-
-
-def _client_data(workspace: workspace_selectors.Workspace, *, editable: bool) -> dict:
-    """What the JavaScript module needs, as JSON (offsets in code points)."""
-    return {
-        "article": workspace.article.pk,
-        "text": workspace.article.text,
-        "editable": editable,
-        "allowOverlap": workspace.project.allow_overlapping_spans,
-        "labels": [
-            {
-                "key": label.key,
-                "name": label.name,
-                "color": label.color,
-                "shortcut": label.shortcut,
-            }
-            for label in workspace.scheme.span_labels
-        ],
-        "spans": workspace.spans,
-        "suggestions": workspace.suggestions,
-        "evidence": [
-            {**span, "question": key}
-            for key, suggestion in workspace.question_suggestions.items()
-            for span in suggestion["evidence"]
-        ],
-        "messages": {
-            "suggestion": _("Suggestion"),
-            "score": _("score"),
-            "acceptHint": _("a: accept · x: reject · Tab: next"),
-            "overlap": _("This project does not allow overlapping spans."),
-            "duplicate": _("This span exists already."),
-            "unsaved": _("Unsaved changes…"),
-            "saving": _("Saving…"),
-            "leave": _("Your latest changes are not saved yet."),
-        },
-    }
-
-
-def _error_messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for messages_ in error.message_dict.values() for m in messages_]
-    return error.messages
 
 
 def _save_state(
@@ -264,6 +159,15 @@ def _save_state(
     )
 
 
+def _refusal(
+    request: HttpRequest, article: Article, *, status: int, **context: Any
+) -> HttpResponse:
+    """A refused save, rendered for the page's save-state slot (errors.js swaps it in)."""
+    response = _save_state(request, article, status=status, **context)
+    response["HX-Retarget"] = "#save-state"
+    return response
+
+
 @require_POST
 @login_required
 def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -274,12 +178,19 @@ def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     version = posted_version(request.POST)
     try:
         data = save_input(request.POST, article.project.parsed_scheme)
+        problems = parts.page_problems(article, data)
+        if problems:
+            return _refusal(
+                request, article, status=400, version=version, problems=problems
+            )
         annotation = annotation_submit(user=request.user, article=article, data=data)
     except ValidationError as error:
-        errors = _error_messages(error)
-        return _save_state(request, article, status=400, version=version, errors=errors)
+        problems = parts.error_problems(error)
+        return _refusal(
+            request, article, status=400, version=version, problems=problems
+        )
     except ConflictError as error:
-        return _save_state(
+        return _refusal(
             request,
             article,
             status=409,
@@ -293,7 +204,7 @@ def article_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             article,
             version=annotation.version,
             saved_at=annotation.updated_at,
-            span_rows=_span_rows(
+            span_rows=parts.span_rows(
                 workspace_selectors.annotation_span_dicts(annotation=annotation),
                 article.project.parsed_scheme,
             ),

@@ -166,6 +166,27 @@
     return u;
   }
 
+  /**
+   * A keyboard selection [start, end) without the punctuation, symbols and
+   * white space at its ends (moving word by word passes over them); null when
+   * no word is left.
+   */
+  function trimToWords(text, start, end) {
+    if (start > end) [start, end] = [end, start];
+    while (start < end && !isWordChar(text, start)) start += charAt(text, start).length || 1;
+    while (end > start && !isWordCharBefore(text, end)) end -= charBefore(text, end).length || 1;
+    return start < end ? [start, end] : null;
+  }
+
+  /** Label keys whose name or key contains every word of `query` (the palette's filter). */
+  function filterLabels(labels, query) {
+    const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    return labels.filter((l) => {
+      const hay = (l.name + " " + l.key).toLocaleLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+  }
+
   /** Server spans (code points) → UTF-16 units for the DOM. */
   function fromCodepoints(text, items, maps) {
     maps = maps || offsetMaps(text);
@@ -175,7 +196,7 @@
   const api = {
     utf16ToCodepoint, codepointToUtf16, offsetMaps, snapSelection, overlaps, spanKey,
     acceptedOrigin, pendingSuggestions, layoutSuggestions, boundaries, toCodepoints, fromCodepoints,
-    nextWordEnd, previousWordStart,
+    nextWordEnd, previousWordStart, trimToWords, filterLabels,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   root.NewsroomWorkspace = api;
@@ -184,6 +205,8 @@
   // ---- Browser part ------------------------------------------------------------
 
   const SAVE_DELAY_MS = 800;
+  const RETRY_BASE_MS = 1000;
+  const RETRY_MAX_MS = 30000;
 
   function start() {
     const dataNode = document.getElementById("workspace-data");
@@ -200,6 +223,7 @@
     const dirtyNode = document.getElementById("dirty-state");
     const messageNode = document.getElementById("client-message");
     const rejectedKey = "newsroom:rejected:" + data.article;
+    const draftKey = "newsroom:draft:" + data.article;
     const number = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 2 });
 
     const state = {
@@ -211,6 +235,8 @@
       lastSelection: null, // {start, end, snap} in UTF-16 units
       saveTimer: null,
       dirty: false,
+      seq: 0, // changes made on this page; a save that carried the latest one clears the kept draft
+      failures: 0,
       leadBase: Number(leadInput ? leadInput.value : 0) || 0,
       visibleSince: document.hidden ? null : Date.now(),
       visibleMs: 0,
@@ -323,8 +349,39 @@
 
     function changed() {
       spansInput.value = JSON.stringify(toCodepoints(text, state.spans, maps));
+      remember();
       render();
       scheduleSave();
+    }
+
+    // -- undo / redo (this session): snapshots of spans and answers ------------
+
+    function snapshot() {
+      return JSON.stringify({ spans: state.spans, answers: currentAnswers() });
+    }
+
+    /** After a change: the state before it goes on the undo stack. */
+    function remember() {
+      const now = snapshot();
+      if (now === history.current) return;
+      history.undo.push(history.current);
+      if (history.undo.length > 200) history.undo.shift();
+      history.redo.length = 0;
+      history.current = now;
+    }
+
+    function restore(from, to) {
+      if (!from.length) return false;
+      to.push(history.current);
+      history.current = from.pop();
+      const snap = JSON.parse(history.current);
+      state.spans = snap.spans;
+      state.selected = null;
+      setAnswers(snap.answers);
+      spansInput.value = JSON.stringify(toCodepoints(text, state.spans, maps));
+      render();
+      scheduleSave();
+      return true;
     }
 
     function addSpan(span) {
@@ -455,13 +512,37 @@
       const moved = right ? nextWordEnd(text, keyboard.focus) : previousWordStart(text, keyboard.focus);
       keyboard.focus = moved;
       if (!event.shiftKey) keyboard.anchor = moved;
-      const start = Math.min(keyboard.anchor, keyboard.focus);
-      const end = Math.max(keyboard.anchor, keyboard.focus);
-      if (start === end) { clearBrowserSelection(); state.lastSelection = null; return; }
-      selectRange(start, end);
-      state.lastSelection = { start, end, snap: true };
+      const range = trimToWords(text, keyboard.anchor, keyboard.focus);
+      showCaret(keyboard.focus);
+      if (!range) { clearBrowserSelection(); state.lastSelection = null; return; }
+      selectRange(range[0], range[1]);
+      state.lastSelection = { start: range[0], end: range[1], snap: true };
       say("");
     });
+    textNode.addEventListener("blur", () => showCaret(null));
+
+    /** A visible caret at `u` (an empty element: offsets of the text stay as they are). */
+    function showCaret(u) {
+      const old = textNode.querySelector(".kb-caret");
+      if (old) old.remove();
+      if (u === null || u === undefined) return;
+      const walker = document.createTreeWalker(textNode, NodeFilter.SHOW_TEXT);
+      let seen = 0, node;
+      while ((node = walker.nextNode())) {
+        if (u <= seen + node.data.length) {
+          const caret = document.createElement("span");
+          caret.className = "kb-caret";
+          caret.setAttribute("aria-hidden", "true");
+          caret.setAttribute("data-testid", "caret");
+          const at = u - seen;
+          if (at === 0) node.parentNode.insertBefore(caret, node);
+          else if (at === node.data.length) node.parentNode.insertBefore(caret, node.nextSibling);
+          else node.parentNode.insertBefore(caret, node.splitText(at));
+          return;
+        }
+        seen += node.data.length;
+      }
+    }
 
     function clearBrowserSelection() {
       const sel = window.getSelection();
@@ -470,7 +551,67 @@
 
     // -- saving ----------------------------------------------------------------
 
+    // The draft stays in this browser until the server has it (a save answered
+    // 200 that carried the latest change); on reload it is put back with a notice.
+    function currentAnswers() {
+      const answers = {};
+      if (!form) return answers;
+      for (const input of form.querySelectorAll('input[name^="q:"]')) {
+        const key = input.name.slice(2);
+        answers[key] = answers[key] || [];
+        if (input.checked) answers[key].push(input.value);
+      }
+      return answers;
+    }
+
+    function setAnswers(answers) {
+      for (const input of form.querySelectorAll('input[name^="q:"]')) {
+        const values = answers[input.name.slice(2)] || [];
+        input.checked = values.includes(input.value);
+      }
+    }
+
+    function keepDraft() {
+      try {
+        localStorage.setItem(draftKey, JSON.stringify({
+          spans: toCodepoints(text, state.spans, maps), answers: currentAnswers(), at: Date.now(),
+        }));
+      } catch (e) { /* private mode or full: the server copy still comes */ }
+    }
+
+    function forgetDraft() {
+      try { localStorage.removeItem(draftKey); } catch (e) { /* nothing kept */ }
+    }
+
+    function restoreDraft() {
+      let kept = null;
+      try { kept = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { kept = null; }
+      if (!kept || !Array.isArray(kept.spans) || !data.editable) { if (!data.editable) forgetDraft(); return; }
+      const onPage = JSON.stringify([toCodepoints(text, state.spans, maps), currentAnswers()]);
+      if (JSON.stringify([kept.spans, kept.answers || {}]) === onPage) { forgetDraft(); return; }
+      try { state.spans = fromCodepoints(text, kept.spans, maps); } catch (e) { forgetDraft(); return; }
+      setAnswers(kept.answers || {});
+      spansInput.value = JSON.stringify(toCodepoints(text, state.spans, maps));
+      const notice = document.getElementById("restored-draft");
+      if (notice) {
+        const time = new Date(kept.at || Date.now()).toLocaleTimeString(document.documentElement.lang || undefined);
+        notice.querySelector("span").textContent = data.messages.restored.replace("{time}", time);
+        notice.hidden = false;
+      }
+      scheduleSave();
+    }
+
+    function retryLater() {
+      state.failures = (state.failures || 0) + 1;
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (state.failures - 1));
+      clearTimeout(state.saveTimer);
+      state.saveTimer = setTimeout(saveNow, delay);
+      if (dirtyNode) dirtyNode.textContent = data.messages.retrying.replace("{seconds}", Math.round(delay / 1000));
+    }
+
     function scheduleSave() {
+      state.seq += 1;
+      keepDraft();
       state.dirty = true;
       if (dirtyNode) dirtyNode.textContent = data.messages.unsaved;
       clearTimeout(state.saveTimer);
@@ -492,12 +633,24 @@
 
     function typing(target) {
       if (!target || !target.closest) return false;
-      return Boolean(target.closest("input[type=text], input[type=number], input:not([type]), textarea, select, [contenteditable]"));
+      return Boolean(target.closest("input[type=text], input[type=search], input[type=number], input:not([type]), textarea, select, [contenteditable], dialog"));
     }
 
     document.addEventListener("keydown", (event) => {
       state.altHeld = event.altKey;
-      if (!data.editable || event.ctrlKey || event.metaKey || typing(event.target)) return;
+      if (!data.editable || typing(event.target)) return;
+      if ((event.ctrlKey || event.metaKey) && (event.key === "z" || event.key === "Z" || event.key === "y")) {
+        const redo = event.key === "y" || event.shiftKey;
+        if (redo ? restore(history.redo, history.undo) : restore(history.undo, history.redo)) event.preventDefault();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey) return;
+      if (event.key === "?") { event.preventDefault(); toggleDialog("ws-shortcuts"); return; }
+      if (event.key === "/" || (event.key === "l" && !event.target.closest("[data-testid=suggestion]"))) {
+        event.preventDefault();
+        openPalette(event.target.closest ? event.target.closest("[data-testid=suggestion]") : null);
+        return;
+      }
       const focused = event.target.closest ? event.target.closest("[data-testid=suggestion]") : null;
       const key = event.key;
       if (/^[0-9]$/.test(key) && byShortcut.has(key)) {
@@ -545,6 +698,12 @@
     });
 
     document.addEventListener("click", (event) => {
+      if (event.target.closest && event.target.closest("[data-discard-draft]")) {
+        forgetDraft(); // "Reload the saved version": the server's copy wins
+        state.dirty = false;
+        clearTimeout(state.saveTimer);
+        return;
+      }
       const button = event.target.closest("button");
       if (!button) return;
       if (button.dataset.label && data.editable) {
@@ -561,15 +720,89 @@
         acceptAbove(Number(document.getElementById("accept-threshold").value));
       } else if (button.dataset.useChoice) {
         const input = form.querySelector('input[name="q:' + button.dataset.useChoice + '"][value="' + button.dataset.choice + '"]');
-        if (input) { input.checked = true; scheduleSave(); }
+        if (input) { input.checked = true; remember(); scheduleSave(); }
       }
     });
     // Keep the text selection when a label button is pressed with the mouse;
     // a press anywhere else outside the text forgets it.
     document.addEventListener("mousedown", (event) => {
       if (!event.target.closest) return;
-      if (event.target.closest(".label-btn")) event.preventDefault();
+      if (event.target.closest(".label-btn, [data-palette-open]")) event.preventDefault();
       else if (!textNode.contains(event.target)) state.lastSelection = null;
+    });
+
+    // -- dialogs: the shortcut overlay (?) and the label palette (/ or l) -------
+
+    function toggleDialog(id, force) {
+      const dialog = document.getElementById(id);
+      if (!dialog) return null;
+      const open = force === undefined ? !dialog.open : force;
+      if (open && !dialog.open) dialog.showModal();
+      if (!open && dialog.open) dialog.close();
+      return dialog;
+    }
+
+    const palette = { target: null };
+
+    /** Choose a label by name for the selection, the focused suggestion or the selected span. */
+    function openPalette(suggestion) {
+      const sel = currentSelection() || state.lastSelection;
+      palette.target = sel ? { selection: sel } : suggestion ? { suggestion: suggestion.dataset.id } : { span: state.selected };
+      const dialog = toggleDialog("label-palette", true);
+      if (!dialog) return;
+      const input = dialog.querySelector("input[type=search]");
+      input.value = "";
+      fillPalette("");
+      input.focus();
+    }
+
+    function fillPalette(query) {
+      const list = document.getElementById("palette-list");
+      const found = filterLabels(data.labels, query);
+      list.replaceChildren(...found.map((label, i) => {
+        const li = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "palette-item" + (i === 0 ? " is-first" : "");
+        button.dataset.paletteLabel = label.key;
+        button.setAttribute("data-testid", "palette-" + label.key);
+        button.style.setProperty("--label-color", label.color);
+        button.textContent = (label.shortcut ? label.shortcut + " · " : "") + label.name;
+        li.appendChild(button);
+        return li;
+      }));
+    }
+
+    function pickFromPalette(key) {
+      toggleDialog("label-palette", false);
+      const target = palette.target || {};
+      palette.target = null;
+      if (!key) return;
+      if (target.selection) { state.lastSelection = target.selection; labelSelection(key); }
+      else if (target.suggestion) accept(target.suggestion, key);
+      else if (target.span) { state.selected = target.span; relabelSelected(key); }
+      else say(data.messages.nothingSelected);
+      textNode.focus({ preventScroll: true });
+    }
+
+    const paletteNode = document.getElementById("label-palette");
+    if (paletteNode) {
+      paletteNode.addEventListener("input", (event) => fillPalette(event.target.value));
+      paletteNode.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        const first = paletteNode.querySelector("[data-palette-label]");
+        pickFromPalette(first ? first.dataset.paletteLabel : null);
+      });
+      paletteNode.addEventListener("click", (event) => {
+        const item = event.target.closest("[data-palette-label]");
+        if (item) pickFromPalette(item.dataset.paletteLabel);
+        else if (event.target.closest("[data-palette-close]")) pickFromPalette(null);
+      });
+    }
+    document.addEventListener("click", (event) => {
+      if (event.target.closest && event.target.closest("[data-ws-shortcuts-open]")) toggleDialog("ws-shortcuts", true);
+      if (event.target.closest && event.target.closest("[data-palette-open]")) openPalette(null);
     });
 
     /** A span key from the server's span list (code points) → the UTF-16 key used here. */
@@ -584,7 +817,9 @@
     }
 
     if (form) {
-      form.addEventListener("change", (event) => { if (event.target.name && event.target.name.startsWith("q:")) scheduleSave(); });
+      form.addEventListener("change", (event) => {
+        if (event.target.name && event.target.name.startsWith("q:")) { remember(); scheduleSave(); }
+      });
       form.addEventListener("submit", () => clearTimeout(state.saveTimer));
     }
 
@@ -594,20 +829,29 @@
       params.spans = spansInput.value;
       params.lead_time_ms = String(leadTime());
       const trigger = event.detail.triggeringEvent;
-      if (!trigger || trigger.type !== "submit") params.action = "draft";
+      const submitter = trigger && trigger.type === "submit" ? trigger.submitter : null;
+      if (!submitter && !params.overwrite_version) params.action = "draft";
+      event.detail.headers["X-Newsroom-Action"] = params.action || "draft";
+      event.detail.headers["X-Newsroom-Seq"] = String(state.seq);
       state.dirty = false; // this request carries every change made so far
       if (dirtyNode) dirtyNode.textContent = data.messages.saving;
     });
-    document.body.addEventListener("htmx:beforeSwap", (event) => {
-      // Invalid input (400) and stale versions (409) come back as fragments to show.
-      const status = event.detail.xhr.status;
-      if (status === 400 || status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }
-    });
     document.body.addEventListener("htmx:afterRequest", (event) => {
       if (!form || (event.detail.elt !== form && !form.contains(event.detail.elt))) return;
-      const ok = event.detail.successful && event.detail.xhr.status === 200;
-      if (ok && !state.saveTimer) { if (dirtyNode) dirtyNode.textContent = ""; }
-      else if (!ok) { state.dirty = true; if (dirtyNode) dirtyNode.textContent = data.messages.unsaved; }
+      const headers = (event.detail.requestConfig || {}).headers || {};
+      const action = headers["X-Newsroom-Action"] || "draft";
+      const status = event.detail.xhr ? event.detail.xhr.status : 0;
+      if (status === 200 || (action !== "draft" && status < 300 && status > 0)) {
+        state.failures = 0;
+        if (Number(headers["X-Newsroom-Seq"]) === state.seq) forgetDraft();
+        if (!state.saveTimer && !state.dirty && dirtyNode) dirtyNode.textContent = "";
+        return;
+      }
+      state.dirty = true;
+      if (dirtyNode) dirtyNode.textContent = data.messages.unsaved;
+      // The server or the connection failed an autosave: try again, waiting longer each time.
+      // Refusals (400, 409) need the annotator; a failed submit waits for their next click.
+      if (action === "draft" && (status === 0 || status >= 500)) retryLater();
     });
     document.addEventListener("visibilitychange", () => {
       if (document.hidden && state.visibleSince) { state.visibleMs += Date.now() - state.visibleSince; state.visibleSince = null; }
@@ -618,6 +862,9 @@
     });
 
     render();
+    restoreDraft();
+    if (data.editable) render();
+    const history = { undo: [], redo: [], current: snapshot() };
     root.newsroomWorkspaceState = state; // for debugging in the console
   }
 

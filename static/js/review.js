@@ -5,10 +5,10 @@
 // into gold, x takes it out; a digit relabels the focused gold span, or adds
 // the text selected in the article with that label; ? shows the shortcuts.
 // A refused action (400, 409) comes back from the server already rendered and
-// retargeted (HX-Retarget) to the error slot of the form that caused it; htmx
-// does not swap 4xx answers by itself, so this file lets exactly those through.
-// Until the page-wide static/js/errors.js is loaded on every page, a dropped
-// connection or an unexpected answer is reported in #review-errors here.
+// retargeted (HX-Retarget) to the error slot of the form that caused it; the
+// page-wide static/js/errors.js swaps exactly those in and reports a dropped
+// connection or an unexpected answer in #review-errors (data-error-slot).
+// This file only forgets the keys that waited for a refused action.
 // One gold action runs at a time; keys pressed meanwhile replay afterwards.
 (function () {
   "use strict";
@@ -297,37 +297,9 @@
   // -- answers from the server ------------------------------------------------
 
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget")) {
-      event.detail.shouldSwap = true;  // a refusal rendered for its slot
-      event.detail.isError = false;
-      forget();  // what waited assumed this action would pass
-    }
+    if (event.detail.xhr.status >= 400) forget();  // what waited assumed this action would pass
   });
 
   document.addEventListener("htmx:afterSwap", restoreFocus);
-
-  function report(message) {
-    const slot = document.getElementById("review-errors");
-    if (!slot || !message) return;
-    const list = document.createElement("ul");
-    list.className = "errors";
-    list.setAttribute("role", "alert");
-    const item = document.createElement("li");
-    item.textContent = message;
-    list.appendChild(item);
-    slot.replaceChildren(list);
-  }
-
-  document.addEventListener("htmx:sendError", () => {
-    forget();
-    const slot = document.getElementById("review-errors");
-    if (slot) report(slot.dataset.offline);
-  });
-
-  document.addEventListener("htmx:responseError", (event) => {
-    forget();
-    const slot = document.getElementById("review-errors");
-    if (slot) report((slot.dataset.failed || "").replace("{status}", event.detail.xhr.status));
-  });
+  document.addEventListener("htmx:sendError", forget);
 })();

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.choices import Role
+from annotations.services.queue import assignment_claim
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, login
 from tests.factories import ArticleFactory, ProjectFactory, team
 from tests.factories import annotate as submit
@@ -46,6 +47,7 @@ def site(db):
         reviewed, ben, spans=[siemens, span_in(reviewed.text, "Deutsche Bank", "ORG")]
     )
     fresh = ArticleFactory(project=project, text=TEXT, title="Fresh")
+    assignment_claim(article=fresh, user=anna)  # handed to anna (pages never claim)
     return {
         "project": project,
         "users": {"admin": admin, "reviewer": reviewer, "annotator": anna},

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from annotations.choices import AnnotationStatus, Role
 from annotations.models import Annotation, Prediction
 from annotations.services.annotations import annotation_save
+from annotations.services.queue import assignment_claim
 from tests.browser.conftest import login
 from tests.factories import (
     ArticleFactory,
@@ -59,6 +60,7 @@ def setup_project(slug: str = "demo-en", text: str = TEXT, **article_fields):
         meta={"source": "Newsroom Demo Wire", "published_at": "2026-10-21T11:05:00Z"},
         **article_fields,
     )
+    assignment_claim(article=article, user=annotator)  # handed out (pages never claim)
     return project, article, annotator
 
 

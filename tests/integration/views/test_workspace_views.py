@@ -11,6 +11,7 @@ from django.urls import reverse
 from annotations.choices import AnnotationStatus, AssignmentState, Role, SpanOrigin
 from annotations.models import Annotation, Assignment, Prediction
 from annotations.services.annotations import annotation_save
+from annotations.services.queue import assignment_claim
 from tests.factories import (
     ArticleFactory,
     GoldAnnotationFactory,
@@ -36,13 +37,20 @@ def span(fragment: str, label: str, **extra) -> dict:
 
 
 @pytest.fixture
-def article(project):
-    return ArticleFactory(
+def article(project, members):
+    """An article handed to the project's annotator (pages never claim)."""
+    article = ArticleFactory(
         project=project,
         text=TEXT,
         title="Kurssturz",
         meta={"source": "Demo Wire", "published_at": "2026-10-21T11:05:00Z"},
     )
+    return handed(article, members[Role.ANNOTATOR])
+
+
+def handed(article, user):
+    assignment_claim(article=article, user=user)
+    return article
 
 
 @pytest.fixture
@@ -107,7 +115,7 @@ def test_start_button_opens_the_queue_and_progress_is_a_bar(client, annotator, a
     )
     before = client.get(progress_url, **HX).content.decode()
     assert "<html" not in before
-    assert "0 / 0 done" in before
+    assert "0 done · 1 left" in before  # the one article is open to them
 
     assert client.get(start).status_code == 302
     annotation_save(
@@ -119,9 +127,41 @@ def test_start_button_opens_the_queue_and_progress_is_a_bar(client, annotator, a
     )
     ArticleFactory(project=project)
     client.get(start)  # holds the second article
+    ArticleFactory(project=project)  # a third one, still open
     after = client.get(progress_url, **HX).content.decode()
-    assert "1 / 2 done" in after
-    assert '<progress value="1" max="2"' in after
+    assert "1 done · 2 left" in after
+    assert '<progress value="1" max="3"' in after
+
+
+def test_next_goes_to_a_different_article_or_says_none_is_left(
+    client, annotator, article
+):
+    project = article.project
+    url = reverse("annotations:annotate-next", kwargs={"slug": project.slug})
+    annotation_save(article=article, annotator=annotator, spans=[], labels={})
+    page = client.get(page_url(article)).content.decode()
+    assert f'data-testid="next" href="{url}?after={article.pk}"' in page
+    assert client.get(url).url == page_url(article)  # the draft comes first …
+    alone = client.get(url, {"after": article.pk})  # … but not from its own page
+    assert alone.status_code == 200
+    html = alone.content.decode()
+    assert 'data-testid="none-left"' in html
+    assert f'href="{page_url(article)}"' in html
+    second = ArticleFactory(project=project)
+    assert client.get(url, {"after": article.pk}).url == page_url(second)
+    assert client.get(url, {"after": second.pk}).url == page_url(article)
+    assert client.get(url, {"after": "x"}).status_code == 302  # a bad value is ignored
+
+
+def test_enter_in_the_skip_field_cannot_submit_without_script(
+    client, annotator, article
+):
+    """The form's first (default) submit button is disabled: implicit submission does nothing."""
+    html = client.get(page_url(article)).content.decode()
+    form = html[html.index('id="annotation-form"') :]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert 'type="submit"' in first_button
+    assert "disabled" in first_button
 
 
 def test_annotate_redirects_to_next_article_then_says_all_done(
@@ -205,6 +245,7 @@ def test_article_text_is_escaped(client, annotator, project):
         title="<img src=x onerror=alert(1)>",
         text="Before <script>alert('x')</script> & <b>bold</b> after.",
     )
+    handed(evil, annotator)
     html = client.get(page_url(evil)).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;" in html
@@ -241,7 +282,9 @@ def test_suggestions_are_offered_with_scores_and_document_suggestion(
 
 
 def test_calibration_articles_show_no_suggestions(client, annotator, project):
-    calibration = ArticleFactory(project=project, text=TEXT, is_calibration=True)
+    calibration = handed(
+        ArticleFactory(project=project, text=TEXT, is_calibration=True), annotator
+    )
     make_prediction(
         calibration,
         spans=[{**span("Société Générale", "ORG"), "score": 0.91}],
@@ -264,7 +307,8 @@ def test_annotators_never_see_other_annotators_work(client, members, article):
         labels={"sentiment": "very_negative"},
     )
     client.force_login(second)
-    response = client.get(page_url(article))
+    assert client.get(page_url(article)).status_code == 404  # not handed to them
+    response = client.get(page_url(handed(article, second)))
     html = response.content.decode()
     assert client_data(response)["spans"] == []
     assert 'data-testid="question-sentiment-very_negative"' in html
@@ -272,21 +316,36 @@ def test_annotators_never_see_other_annotators_work(client, members, article):
     assert first.username not in html
 
 
-def test_annotator_without_a_free_slot_gets_a_friendly_409(client, members, article):
-    project = article.project
+def test_opening_an_article_by_url_claims_nothing(client, members, project):
+    """GET is 404 for articles not handed to the annotator (as the API); saving claims."""
     project.overlap = 1
     project.save()
+    free = ArticleFactory(project=project, text=TEXT)
+    client.force_login(members[Role.ANNOTATOR])
+    response = client.get(page_url(free))
+    assert response.status_code == 404
+    assert TEXT not in response.content.decode()
+    api = client.get(f"/api/v1/articles/{free.pk}/my-annotation/")
+    assert api.status_code == 404
+    assert not Assignment.objects.filter(article=free).exists()
+    assert post_save(client, free).status_code == 200  # the save claims the slot
+    assert client.get(page_url(free)).status_code == 200
+
+
+def test_annotator_without_a_free_slot_gets_404_and_a_refused_save(
+    client, members, project
+):
+    project.overlap = 1
+    project.save()
+    full = ArticleFactory(project=project, text=TEXT)
     other = UserFactory(username="other-annotator")
     MembershipFactory(project=project, user=other, role=Role.ANNOTATOR)
-    annotation_save(article=article, annotator=other, spans=[], labels={})
+    annotation_save(article=full, annotator=other, spans=[], labels={})
     client.force_login(members[Role.ANNOTATOR])
-    response = client.get(page_url(article))
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert 'data-testid="unavailable"' in html
-    assert 'data-testid="next"' in html
-    assert TEXT not in html
-    assert post_save(client, article).status_code == 409
+    response = client.get(page_url(full))
+    assert response.status_code == 404
+    assert TEXT not in response.content.decode()
+    assert post_save(client, full).status_code == 409
 
 
 def test_ml_engineers_see_the_article_read_only(client, members, article):
@@ -375,7 +434,10 @@ def test_invalid_offsets_are_refused_visibly(client, annotator, article):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-testid="save-error"' in html
-    assert "code points" in html
+    # Named by its text and label, placed at the span list, in the annotator's words.
+    assert 'data-field="spans"' in html
+    assert "“bei” (Organisation) does not match the article text" in html
+    assert response["HX-Retarget"] == "#save-state"
     assert 'name="version" value="1"' in html
     annotation = Annotation.objects.get(article=article, annotator=annotator)
     assert [s.text for s in annotation.spans.all()] == ["Aktie"]
@@ -387,7 +449,12 @@ def test_submit_needs_required_answers_then_moves_on(client, annotator, article)
         client, article, action="submit", **{"q:sentiment": "negative"}
     )
     assert incomplete.status_code == 400
-    assert "bias" in incomplete.content.decode()
+    html = incomplete.content.decode()
+    bias = next(q for q in article.project.parsed_scheme.questions if q.key == "bias")
+    assert (
+        f'<li data-field="q:bias">Answer “{bias.name}” before submitting.</li>' in html
+    )
+    assert 'data-field="q:sentiment"' not in html
     assert not Annotation.objects.filter(article=article).exists()
 
     done = post_save(
@@ -411,7 +478,10 @@ def test_submit_needs_required_answers_then_moves_on(client, annotator, article)
 
 
 def test_skip_needs_a_reason(client, annotator, article):
-    assert post_save(client, article, action="skip").status_code == 400
+    refused = post_save(client, article, action="skip", skip_reason="  ")
+    assert refused.status_code == 400
+    assert '<li data-field="skip_reason">Say why you skip' in refused.content.decode()
+    assert not Annotation.objects.filter(article=article).exists()
     skipped = post_save(client, article, action="skip", skip_reason="Wrong language")
     assert skipped["HX-Redirect"].endswith("/annotate/")
     annotation = Annotation.objects.get(article=article, annotator=annotator)

@@ -65,6 +65,7 @@ LEAF_MODULES = (
     "model_loop.py",
     "prediction_confidence.py",
     "job_states.py",
+    "workspace_checks.py",
 )
 LEAF_FORBIDDEN = (
     "annotations.models",

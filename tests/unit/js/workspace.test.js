@@ -139,3 +139,26 @@ test("keyboard selection moves word by word across emoji, combining marks and CR
   assert.equal(text.slice(ws.previousWordStart(text, text.indexOf("\r")), text.indexOf("\r")), "fällt");
   assert.equal(ws.previousWordStart(text, 0), 0);
 });
+
+test("keyboard selections lose punctuation, symbols and spaces at their ends", () => {
+  const text = "Kurs 📉 der Société Générale, heute.";
+  const end = text.indexOf("Générale") + "Générale".length;
+  const [s, e] = ws.trimToWords(text, "Kurs".length, end + 2);
+  assert.equal(text.slice(s, e), "der Société Générale");
+  assert.deepEqual(ws.trimToWords(text, e, e + 2), null);
+  const money = "rose 4.2% today";
+  const [a, b] = ws.trimToWords(money, 4, 10);
+  assert.equal(money.slice(a, b), "4.2");
+});
+
+test("the label palette filters by every word of the query", () => {
+  const labels = [
+    { key: "ORG", name: "Organisation" },
+    { key: "LOADED", name: "Loaded language" },
+    { key: "LANG", name: "Language of origin" },
+  ];
+  assert.deepEqual(ws.filterLabels(labels, "lang").map((l) => l.key), ["LOADED", "LANG"]);
+  assert.deepEqual(ws.filterLabels(labels, "load lang").map((l) => l.key), ["LOADED"]);
+  assert.deepEqual(ws.filterLabels(labels, "org").map((l) => l.key), ["ORG"]);
+  assert.equal(ws.filterLabels(labels, "").length, 3);
+});
