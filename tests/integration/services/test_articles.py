@@ -61,7 +61,7 @@ def test_on_created_runs_after_commit_with_new_ids(django_capture_on_commit_call
         result = articles_import(
             project=project, items=items(3), on_created=seen.extend
         )
-    assert seen == [a.pk for a in result.created]
+    assert seen == result.created_ids
 
 
 def test_an_external_id_with_another_text_is_a_conflict_not_existing():

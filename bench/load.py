@@ -1,0 +1,304 @@
+"""Annotators under load against a real server (issue 15): working pace and saturation.
+
+    python -m bench.load --stack default --mode pace --clients 10 --seconds 90
+    python -m bench.load --stack default --mode saturation --clients 50 --seconds 30
+    python -m bench.load --stack pg --mode saturation --clients 50   # PostgreSQL + Redis
+
+``--stack default`` starts ``scripts/run.py`` (what ``make run`` starts: gunicorn
+sized to the machine, the Celery worker, SQLite, the embedded broker) in a fresh
+folder; ``--stack pg`` the same script against a fresh PostgreSQL database
+(``LOAD_PG_URL``, default ``postgres://postgres@127.0.0.1:5432``) and a Redis
+server of its own (``--redis-port``, default 6396), both removed afterwards.
+
+Each client is a thread with its own user, token and keep-alive HTTP session,
+working through its own articles (so every save is a first claim, as in a day
+of annotation):
+
+- ``pace``: read the article, autosave (draft) every 3 s, submit after 30 s;
+- ``saturation``: one request per article, a full annotation (8 spans and every
+  answer) submitted, no think time (the workload of the Label Studio and
+  doccano baselines in issue 15).
+
+Afterwards every acknowledged submission (a 200/201 to a submit) is looked up
+in the stored annotations: it must be there exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from bench._setup import machine
+from bench.soak import synthetic_articles
+from bench.stack import Stack
+
+AUTOSAVE_SECONDS = 3.0
+SUBMIT_SECONDS = 30.0
+SPANS_PER_ANNOTATION = 8
+
+SETUP_SCRIPT = """
+import json
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from annotations.choices import Role
+from annotations.models import Membership, Project
+from annotations.services.articles import articles_import
+items = json.loads(open({items!r}).read())
+project = Project.objects.filter(language="en").order_by("id").first()
+tokens = {{}}
+for i in range({clients}):
+    user, _ = get_user_model().objects.get_or_create(username=f"load{{i}}")
+    Membership.objects.get_or_create(project=project, user=user,
+                                     defaults={{"role": Role.ANNOTATOR}})
+    tokens[user.username] = Token.objects.get_or_create(user=user)[0].key
+ids = articles_import(project=project, items=items, preannotate=False).created_ids
+admin = Token.objects.get_or_create(user=get_user_model().objects.get(username="admin"))
+print(json.dumps({{"project": project.pk, "tokens": tokens, "ids": ids,
+                  "admin": admin[0].key}}))
+"""
+
+
+class Recorder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.codes: collections.Counter = collections.Counter()
+        self.latency: dict[str, list[float]] = collections.defaultdict(list)
+        self.failures: list[str] = []
+        self.acknowledged: list[tuple[int, str]] = []
+
+    def call(self, session, kind, method, url, body=None):
+        started = time.monotonic()
+        try:
+            response = session.request(method, url, json=body, timeout=30)
+            code, data = response.status_code, _json(response)
+        except requests.RequestException as error:
+            code, data = 0, {"error": repr(error)}
+        with self.lock:
+            self.codes[code] += 1
+            self.latency[kind].append((time.monotonic() - started) * 1000)
+            if code >= 500 or code == 0:
+                self.failures.append(f"{code} {method} {url}: {str(data)[:200]}")
+        return code, data
+
+
+def _json(response) -> dict:
+    try:
+        return response.json()
+    except ValueError:
+        return {"raw": response.text[:200]}
+
+
+def full_annotation(scheme: dict, text: str) -> tuple[list, dict]:
+    """8 spans on distinct words of ``text`` (labels in turn) and every answer."""
+    labels = [label["key"] for label in scheme["span_labels"]]
+    spans, position = [], 0
+    words = text.split(" ")
+    step = max(1, len(words) // SPANS_PER_ANNOTATION)
+    for index, word in enumerate(words):
+        if index % step == 0 and len(spans) < SPANS_PER_ANNOTATION and word:
+            spans.append({"start": position, "end": position + len(word),
+                          "label": labels[len(spans) % len(labels)], "text": word})  # fmt: skip
+        position += len(word) + 1
+    answers = {}
+    for question in scheme["questions"]:
+        choice = question["choices"][0]["key"]
+        answers[question["key"]] = [choice] if question["multiple"] else choice
+    return spans, answers
+
+
+def client(base, token, scheme, texts, ids, mode, stop, rec):
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {token}"
+    for article_id in ids:
+        if stop.is_set():
+            return
+        spans, answers = full_annotation(scheme, texts[article_id])
+        url = f"{base}/api/v1/articles/{article_id}/my-annotation/"
+        if mode == "saturation":
+            body = {"spans": spans, "labels": answers, "status": "submitted"}
+            code, saved = rec.call(session, "submit", "PUT", url, body)
+            if code in (200, 201):
+                with rec.lock:
+                    rec.acknowledged.append((article_id, saved["annotator"]))
+            continue
+        rec.call(session, "read", "GET", f"{base}/api/v1/articles/{article_id}/")
+        version, started = None, time.monotonic()
+        while True:
+            submit = time.monotonic() - started >= SUBMIT_SECONDS or stop.is_set()
+            body = {"spans": spans[: 1 + int(time.monotonic() - started) // 4],
+                    "labels": answers, "status": "submitted" if submit else "draft"}  # fmt: skip
+            if version is not None:
+                body["version"] = version
+            kind = "submit" if submit else "autosave"
+            code, saved = rec.call(session, kind, "PUT", url, body)
+            if code in (200, 201):
+                version = saved["version"]
+                if submit:
+                    with rec.lock:
+                        rec.acknowledged.append((article_id, saved["annotator"]))
+                    break
+            elif code == 409 and "current_version" in saved:
+                version = saved["current_version"]
+            if submit or stop.wait(AUTOSAVE_SECONDS):
+                break
+
+
+def stored_submissions(base, admin, project_id) -> list[tuple[int, str]]:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {admin}"
+    url = f"{base}/api/v1/projects/{project_id}/annotations/?status=submitted"
+    stored = []
+    while url:
+        page = session.get(url, timeout=60).json()
+        stored += [(a["article"], a["annotator"]) for a in page["results"]]
+        url = page.get("next")
+    return stored
+
+
+class Services:
+    """A fresh PostgreSQL database and a Redis server of our own (``--stack pg``)."""
+
+    def __init__(self, redis_port: int, folder: Path):
+        self.base = os.environ.get("LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432")
+        self.database = f"newsroom_load_{os.getpid()}"
+        self.redis_port, self.folder, self.redis = redis_port, folder, None
+
+    def psql(self, sql: str) -> None:
+        subprocess.run(["psql", f"{self.base}/postgres", "-qc", sql],
+                       check=True, capture_output=True)  # fmt: skip
+
+    def __enter__(self) -> dict:
+        self.psql(f"CREATE DATABASE {self.database}")
+        self.redis = subprocess.Popen(
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(0.5)
+        return {
+            "DATABASE_URL": f"{self.base}/{self.database}",
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+        }
+
+    def __exit__(self, *exc) -> None:
+        self.redis.terminate()
+        self.redis.wait(timeout=30)
+        self.psql(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+
+
+@contextlib.contextmanager
+def started(stack: Stack, timeout: float = 900):
+    """``stack`` up and healthy (a loaded machine needs minutes for the demo set-up)."""
+    try:
+        stack.start(timeout=timeout)
+        yield stack
+    finally:
+        stack.stop()
+
+
+def prepare(stack: Stack, clients: int, per_client: int, folder: Path) -> dict:
+    items = synthetic_articles(clients * per_client, f"load{time.time_ns()}")
+    (folder / "items.json").write_text(json.dumps(items))
+    script = SETUP_SCRIPT.format(items=str(folder / "items.json"), clients=clients)
+    setup = json.loads(stack.manage("shell", "-c", script).strip().splitlines()[-1])
+    setup["texts"] = dict(zip(setup["ids"], (i["text"] for i in items), strict=True))
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {setup['admin']}"
+    project = session.get(f"{stack.url}/api/v1/projects/{setup['project']}/").json()
+    setup["scheme"] = project["scheme"]
+    return setup
+
+
+def run(args, stack: Stack, folder: Path) -> dict:
+    per_client = 400 if args.mode == "saturation" else int(args.seconds // 30) + 2
+    setup = prepare(stack, args.clients, per_client, folder)
+    rec, stop = Recorder(), threading.Event()
+    names = sorted(setup["tokens"])
+    threads = [
+        threading.Thread(target=client, args=(
+            stack.url, setup["tokens"][name], setup["scheme"], setup["texts"],
+            setup["ids"][n * per_client:(n + 1) * per_client], args.mode, stop, rec))
+        for n, name in enumerate(names)
+    ]  # fmt: skip
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    stop.wait(args.seconds)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=120)
+    elapsed = time.monotonic() - started
+    stored = stored_submissions(stack.url, setup["admin"], setup["project"])
+    return report(args, rec, stored, elapsed, stack.status())
+
+
+def report(args, rec: Recorder, stored, elapsed, status) -> dict:
+    counts, acked = collections.Counter(stored), set(rec.acknowledged)
+    every = [ms for values in rec.latency.values() for ms in values]
+    return {
+        "stack": args.stack, "mode": args.mode, "clients": args.clients,
+        "seconds": round(elapsed, 1), "machine": machine(),
+        "responses": dict(sorted(rec.codes.items())),
+        "errors": sum(n for code, n in rec.codes.items() if code == 0 or code >= 400),
+        "failures": rec.failures[:10],
+        "submissions_per_s": round(len(rec.acknowledged) / elapsed, 1),
+        "requests_per_s": round(len(every) / elapsed, 1),
+        "p50_ms": _percentile(every, 0.5), "p95_ms": _percentile(every, 0.95),
+        "by_kind": {kind: {"n": len(v), "p50_ms": _percentile(v, 0.5),
+                           "p95_ms": _percentile(v, 0.95)}
+                    for kind, v in sorted(rec.latency.items())},
+        "acknowledged": len(rec.acknowledged),
+        "acknowledged_stored_once": sum(1 for key in acked if counts[key] == 1),
+        "acknowledged_twice": len(rec.acknowledged) - len(acked),
+        "restarts": {n: p["restarts"] for n, p in status["programs"].items()},
+    }  # fmt: skip
+
+
+def _percentile(values: list[float], q: float) -> int | None:
+    if len(values) < 2:
+        return round(values[0]) if values else None
+    return round(statistics.quantiles(values, n=100)[round(q * 100) - 1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", choices=["default", "pg"], default="default")
+    parser.add_argument("--mode", choices=["pace", "saturation"], default="pace")
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument("--port", type=int, default=8170)
+    parser.add_argument("--redis-port", type=int, default=6396)
+    args = parser.parse_args(argv)
+    args.seconds = args.seconds or (90 if args.mode == "pace" else 30)
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-load-"))
+    if args.stack == "pg":
+        with (
+            Services(args.redis_port, folder) as env,
+            started(Stack(folder, port=args.port, extra_env=env)) as stack,
+        ):
+            result = run(args, stack, folder)
+    else:
+        with started(Stack(folder, port=args.port)) as stack:
+            result = run(args, stack, folder)
+    print(json.dumps(result, indent=2))
+    ok = (
+        not result["errors"]
+        and not result["acknowledged_twice"]
+        and result["acknowledged_stored_once"] == result["acknowledged"]
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
