@@ -1,8 +1,8 @@
 """Annotators under load against a real server (issue 15): working pace and saturation.
 
-    python -m bench.load --stack default --mode pace --clients 10 --seconds 90
-    python -m bench.load --stack default --mode saturation --clients 50 --seconds 30
-    python -m bench.load --stack pg --mode saturation --clients 50   # PostgreSQL + Redis
+    python -m bench.load --stack default     # pace:10,pace:50,saturation:10,saturation:50
+    python -m bench.load --stack pg --import-articles 10000   # PostgreSQL + Redis
+    python -m bench.load --runs saturation:50 --saturation-seconds 60
 
 ``--stack default`` starts ``scripts/run.py`` (what ``make run`` starts: gunicorn
 sized to the machine, the Celery worker, SQLite, the embedded broker) in a fresh
@@ -220,35 +220,41 @@ def prepare(stack: Stack, clients: int, per_client: int, folder: Path) -> dict:
     return setup
 
 
-def run(args, stack: Stack, folder: Path) -> dict:
-    per_client = 400 if args.mode == "saturation" else int(args.seconds // 30) + 2
-    setup = prepare(stack, args.clients, per_client, folder)
+def run(stack: Stack, mode: str, clients: int, seconds: float, folder: Path) -> dict:
+    """One run on fresh articles; the check looks at this run's articles only."""
+    per_client = 400 if mode == "saturation" else int(seconds // SUBMIT_SECONDS) + 2
+    setup = prepare(stack, clients, per_client, folder)
     rec, stop = Recorder(), threading.Event()
     names = sorted(setup["tokens"])
     threads = [
         threading.Thread(target=client, args=(
             stack.url, setup["tokens"][name], setup["scheme"], setup["texts"],
-            setup["ids"][n * per_client:(n + 1) * per_client], args.mode, stop, rec))
+            setup["ids"][n * per_client:(n + 1) * per_client], mode, stop, rec))
         for n, name in enumerate(names)
     ]  # fmt: skip
-    started = time.monotonic()
+    started_at = time.monotonic()
     for thread in threads:
         thread.start()
-    stop.wait(args.seconds)
+    stop.wait(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=120)
-    elapsed = time.monotonic() - started
-    stored = stored_submissions(stack.url, setup["admin"], setup["project"])
-    return report(args, rec, stored, elapsed, stack.status())
+    elapsed = time.monotonic() - started_at
+    ours = set(setup["ids"])
+    stored = [
+        key
+        for key in stored_submissions(stack.url, setup["admin"], setup["project"])
+        if key[0] in ours
+    ]
+    result = report(rec, stored, elapsed, stack.status())
+    return {"mode": mode, "clients": clients, **result}
 
 
-def report(args, rec: Recorder, stored, elapsed, status) -> dict:
+def report(rec: Recorder, stored, elapsed, status) -> dict:
     counts, acked = collections.Counter(stored), set(rec.acknowledged)
     every = [ms for values in rec.latency.values() for ms in values]
     return {
-        "stack": args.stack, "mode": args.mode, "clients": args.clients,
-        "seconds": round(elapsed, 1), "machine": machine(),
+        "seconds": round(elapsed, 1),
         "responses": dict(sorted(rec.codes.items())),
         "errors": sum(n for code, n in rec.codes.items() if code == 0 or code >= 400),
         "failures": rec.failures[:10],
@@ -261,8 +267,25 @@ def report(args, rec: Recorder, stored, elapsed, status) -> dict:
         "acknowledged": len(rec.acknowledged),
         "acknowledged_stored_once": sum(1 for key in acked if counts[key] == 1),
         "acknowledged_twice": len(rec.acknowledged) - len(acked),
+        "stored_not_acknowledged": len(set(stored) - acked),
         "restarts": {n: p["restarts"] for n, p in status["programs"].items()},
     }  # fmt: skip
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| run | clients | requests | errors | full annotations/s | p50 ms | p95 ms "
+        "| acknowledged | stored exactly once |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        requests_n = sum(r["responses"].values())
+        lines.append(
+            f"| {r['mode']} | {r['clients']} | {requests_n:,} | {r['errors']} "
+            f"| {r['submissions_per_s']} | {r['p50_ms']} | {r['p95_ms']} "
+            f"| {r['acknowledged']:,} | {r['acknowledged_stored_once']:,} |"
+        )
+    return "\n".join(lines)
 
 
 def _percentile(values: list[float], q: float) -> int | None:
@@ -274,30 +297,51 @@ def _percentile(values: list[float], q: float) -> int | None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack", choices=["default", "pg"], default="default")
-    parser.add_argument("--mode", choices=["pace", "saturation"], default="pace")
-    parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument(
+        "--runs",
+        default="pace:10,pace:50,saturation:10,saturation:50",
+        help="mode:clients, comma-separated; all on one started stack",
+    )
+    parser.add_argument("--pace-seconds", type=float, default=90)
+    parser.add_argument("--saturation-seconds", type=float, default=30)
+    parser.add_argument("--import-articles", type=int, default=0,
+                        help="then an import of this many articles (bench.load_import)")  # fmt: skip
     parser.add_argument("--port", type=int, default=8170)
     parser.add_argument("--redis-port", type=int, default=6396)
     args = parser.parse_args(argv)
-    args.seconds = args.seconds or (90 if args.mode == "pace" else 30)
     folder = Path(tempfile.mkdtemp(prefix="newsroom-load-"))
     if args.stack == "pg":
         with (
             Services(args.redis_port, folder) as env,
             started(Stack(folder, port=args.port, extra_env=env)) as stack,
         ):
-            result = run(args, stack, folder)
+            results = run_all(args, stack, folder)
     else:
         with started(Stack(folder, port=args.port)) as stack:
-            result = run(args, stack, folder)
-    print(json.dumps(result, indent=2))
-    ok = (
-        not result["errors"]
-        and not result["acknowledged_twice"]
-        and result["acknowledged_stored_once"] == result["acknowledged"]
-    )
-    return 0 if ok else 1
+            results = run_all(args, stack, folder)
+    print(json.dumps(results, indent=2))
+    print(f"\n{args.stack} stack; {machine()}\n" + table(results["load"]))
+    bad = [
+        r for r in results["load"]
+        if r["errors"] or r["acknowledged_twice"] or r["stored_not_acknowledged"]
+        or r["acknowledged_stored_once"] != r["acknowledged"]
+    ]  # fmt: skip
+    return 1 if bad else 0
+
+
+def run_all(args, stack: Stack, folder: Path) -> dict:
+    results: dict = {"stack": args.stack, "machine": machine(), "load": []}
+    for spec in args.runs.split(","):
+        mode, clients = spec.split(":")
+        seconds = args.pace_seconds if mode == "pace" else args.saturation_seconds
+        results["load"].append(run(stack, mode, int(clients), seconds, folder))
+        print(json.dumps(results["load"][-1]), flush=True)
+    if args.import_articles:  # last: its pre-annotation keeps the worker busy
+        from bench.load_import import run as import_run
+
+        results["import"] = import_run(stack, args.import_articles, 1000)
+        print(json.dumps(results["import"]), flush=True)
+    return results
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 MAX_TITLE = 500
 MAX_EXTERNAL_ID = 200
-# Articles written per transaction: ~0.1 s of SQLite's write lock each.
-COMMIT_BATCH = 1000
+# Articles written per transaction: a few tens of ms of SQLite's write lock each
+# on a quiet machine (docs/benchmarks.md, "Write locks").
+COMMIT_BATCH = 250
 
 
 class ArticleImportError(ValueError):
@@ -140,10 +141,13 @@ def articles_import(
     takes no write lock; the new articles are then written in transactions of
     at most ``NEWSROOM_IMPORT_COMMIT_BATCH`` (SQLite has one write lock, and
     annotators' saves wait on it). Inside a caller's transaction they are part
-    of it (all or nothing). New articles are queued for pre-annotation once the
-    last batch commits (``preannotate=False`` skips that); a project whose
-    pipeline is unusable still imports, and ``preannotation_error`` says why
-    nothing was queued. ``on_created`` runs after that commit with the new ids.
+    of it (all or nothing). After the last batch one more short transaction
+    queues the new articles for pre-annotation (``preannotate=False`` skips
+    that; a process killed just before it leaves them to the project's
+    "pre-annotate" action, which picks every article without a prediction); a
+    project whose pipeline is unusable still imports, and ``preannotation_error``
+    says why nothing was queued. ``on_created`` runs after that commit with the
+    new ids.
     """
     cleaned: list[dict] = []
     errors: list[dict[str, Any]] = []
@@ -159,13 +163,14 @@ def articles_import(
     size = commit_batch_size()
     batches = [new_rows[i : i + size] for i in range(0, len(new_rows), size)]
     recheck = not transaction.get_connection().in_atomic_block
-    for number, batch in enumerate(batches, start=1):
+    for batch in batches:
         with transaction.atomic():
             fresh = _still_new(project, batch) if recheck else batch
             result.existing += len(batch) - len(fresh)
             result.created_ids += article_rows_insert(project, fresh)
-            if number == len(batches) and result.created_ids:
-                _after_last_batch(project, result, preannotate, on_created, created_by)
+    if result.created_ids:
+        with transaction.atomic():
+            _after_last_batch(project, result, preannotate, on_created, created_by)
     return result
 
 
