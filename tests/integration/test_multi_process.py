@@ -147,15 +147,12 @@ def session(token: str) -> requests.Session:
     return client
 
 
-def annotate(urls, token, ids, acknowledged, codes, lock):
+def annotate(urls, token, ids, scheme, acknowledged, codes, lock):
     """Submit each article, every other one through the other web process."""
     client = session(token)
     for n, article_id in enumerate(ids):
         url = urls[n % 2]
         article = client.get(f"{url}/api/v1/articles/{article_id}/", timeout=30).json()
-        scheme = client.get(
-            f"{url}/api/v1/projects/{article['project']}/", timeout=30
-        ).json()["scheme"]
         spans, answers = full_annotation(scheme, article["text"])
         response = client.put(
             f"{url}/api/v1/articles/{article_id}/my-annotation/",
@@ -234,11 +231,14 @@ def test_two_web_processes_and_two_workers_stay_consistent(layout):
         timeout=30,
     )
     assert job.status_code in (200, 201, 202), job.text
+    scheme = admin.get(
+        f"{urls[1]}/api/v1/projects/{layout['project']}/", timeout=30
+    ).json()["scheme"]
     acknowledged, codes, lock = [], [], threading.Lock()
     threads = [
         threading.Thread(target=annotate, args=(
             urls, tokens[f"mp{i}"], ids[(i // 2) * (ARTICLES // 2):][: ARTICLES // 2],
-            acknowledged, codes, lock))
+            scheme, acknowledged, codes, lock))
         for i in range(ANNOTATORS)
     ]  # fmt: skip
     for thread in threads:
