@@ -14,7 +14,8 @@ Each client is a thread with its own user, token and keep-alive HTTP session,
 working through its own articles (so every save is a first claim, as in a day
 of annotation):
 
-- ``pace``: read the article, autosave (draft) every 3 s, submit after 30 s;
+- ``pace``: autosave (draft) every 3 s, the first one claiming the article (then
+  read it, as the workspace does), submit after 30 s;
 - ``saturation``: one request per article, a full annotation (8 spans and every
   answer) submitted, no think time (the workload of the Label Studio and
   doccano baselines in issue 15).
@@ -132,7 +133,6 @@ def client(base, token, scheme, texts, ids, mode, stop, rec):
                 with rec.lock:
                     rec.acknowledged.append((article_id, saved["annotator"]))
             continue
-        rec.call(session, "read", "GET", f"{base}/api/v1/articles/{article_id}/")
         version, started = None, time.monotonic()
         while True:
             submit = time.monotonic() - started >= SUBMIT_SECONDS or stop.is_set()
@@ -143,6 +143,10 @@ def client(base, token, scheme, texts, ids, mode, stop, rec):
             kind = "submit" if submit else "autosave"
             code, saved = rec.call(session, kind, "PUT", url, body)
             if code in (200, 201):
+                if version is None:  # claimed: the workspace now reads the article
+                    rec.call(
+                        session, "read", "GET", f"{base}/api/v1/articles/{article_id}/"
+                    )
                 version = saved["version"]
                 if submit:
                     with rec.lock:

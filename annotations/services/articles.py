@@ -141,9 +141,8 @@ def articles_import(
     takes no write lock; the new articles are then written in transactions of
     at most ``NEWSROOM_IMPORT_COMMIT_BATCH`` (SQLite has one write lock, and
     annotators' saves wait on it). Inside a caller's transaction they are part
-    of it (all or nothing). After the last batch one more short transaction
-    queues the new articles for pre-annotation (``preannotate=False`` skips
-    that; a process killed just before it leaves them to the project's
+    of it (all or nothing). After the last batch the new articles are queued
+    for pre-annotation, one job (``preannotate=False`` skips that; a process killed just before it leaves them to the project's
     "pre-annotate" action, which picks every article without a prediction); a
     project whose pipeline is unusable still imports, and ``preannotation_error``
     says why nothing was queued. ``on_created`` runs after that commit with the
@@ -168,9 +167,8 @@ def articles_import(
             fresh = _still_new(project, batch) if recheck else batch
             result.existing += len(batch) - len(fresh)
             result.created_ids += article_rows_insert(project, fresh)
-    if result.created_ids:
-        with transaction.atomic():
-            _after_last_batch(project, result, preannotate, on_created, created_by)
+    if result.created_ids:  # its reads hold no lock; its one write is short
+        _after_last_batch(project, result, preannotate, on_created, created_by)
     return result
 
 

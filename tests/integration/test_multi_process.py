@@ -52,7 +52,7 @@ for name in ["mp-admin", "mp-throttled"] + [f"mp{{i}}" for i in range({annotator
         membership_set(project=project, user=user, role=Role.ANNOTATOR)
     tokens[name] = Token.objects.get_or_create(user=user)[0].key
 items = [{{"external_id": f"mp-{{i}}", "title": f"T{{i}}",
-          "text": f"Shares of Siemens AG rose {{i}} percent, analysts said."}}
+          "text": {text!r}.format(i)}}
          for i in range({articles})]
 ids = articles_import(project=project, items=items, preannotate=False).created_ids
 print(json.dumps({{"project": project.pk, "tokens": tokens, "ids": ids}}))
@@ -147,13 +147,17 @@ def session(token: str) -> requests.Session:
     return client
 
 
-def annotate(urls, token, ids, scheme, acknowledged, codes, lock):
+def text_of(n: int) -> str:
+    """SETUP's text of item ``n`` (annotators read an article only once they claimed it)."""
+    return f"Shares of Siemens AG rose {n} percent, analysts said."
+
+
+def annotate(urls, token, ids, texts, scheme, acknowledged, codes, lock):
     """Submit each article, every other one through the other web process."""
     client = session(token)
     for n, article_id in enumerate(ids):
         url = urls[n % 2]
-        article = client.get(f"{url}/api/v1/articles/{article_id}/", timeout=30).json()
-        spans, answers = full_annotation(scheme, article["text"])
+        spans, answers = full_annotation(scheme, texts[article_id])
         response = client.put(
             f"{url}/api/v1/articles/{article_id}/my-annotation/",
             json={"spans": spans, "labels": answers, "status": "submitted"},
@@ -191,7 +195,13 @@ def layout(tmp_path):
         processes.manage("migrate", "--no-input")
         setup = json.loads(
             processes.manage(
-                "shell", "-c", SETUP.format(annotators=ANNOTATORS, articles=ARTICLES)
+                "shell",
+                "-c",
+                SETUP.format(
+                    annotators=ANNOTATORS,
+                    articles=ARTICLES,
+                    text=text_of(0).replace("0", "{}", 1),
+                ),
             ).splitlines()[-1]
         )
         ports = [free_port(), free_port()]
@@ -234,11 +244,12 @@ def test_two_web_processes_and_two_workers_stay_consistent(layout):
     scheme = admin.get(
         f"{urls[1]}/api/v1/projects/{layout['project']}/", timeout=30
     ).json()["scheme"]
+    texts = {pk: text_of(n) for n, pk in enumerate(ids)}  # ids ascend as created
     acknowledged, codes, lock = [], [], threading.Lock()
     threads = [
         threading.Thread(target=annotate, args=(
             urls, tokens[f"mp{i}"], ids[(i // 2) * (ARTICLES // 2):][: ARTICLES // 2],
-            scheme, acknowledged, codes, lock))
+            texts, scheme, acknowledged, codes, lock))
         for i in range(ANNOTATORS)
     ]  # fmt: skip
     for thread in threads:
