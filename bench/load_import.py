@@ -50,7 +50,7 @@ def run(stack: Stack, articles: int, batch: int) -> dict:
         timings.append(round((time.perf_counter() - sent) * 1000))
         codes.append(response.status_code)
         summary = response.json()
-        created += summary.get("articles_created", 0)
+        created += summary.get("created", 0)
         jobs.append(summary.get("preannotation_job"))
     total = time.perf_counter() - started
     return {

@@ -256,7 +256,7 @@ def test_two_web_processes_and_two_workers_stay_consistent(layout):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=180)
     assert codes.count(201) + codes.count(200) == len(codes), codes
     assert len(codes) == ARTICLES * ANNOTATORS // 2
 
