@@ -51,7 +51,14 @@ SPANS_PER_ANNOTATION = 8
 SETUP_SCRIPT = """
 import json
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+try:  # hashed tokens (issue 16) where present
+    from annotations.services.accounts import api_token_rotate
+    def token_for(user):
+        return api_token_rotate(user=user).key
+except ImportError:
+    from rest_framework.authtoken.models import Token
+    def token_for(user):
+        return Token.objects.get_or_create(user=user)[0].key
 from annotations.choices import Role
 from annotations.models import Membership, Project
 from annotations.services.articles import articles_import
@@ -62,11 +69,11 @@ for i in range({clients}):
     user, _ = get_user_model().objects.get_or_create(username=f"load{{i}}")
     Membership.objects.get_or_create(project=project, user=user,
                                      defaults={{"role": Role.ANNOTATOR}})
-    tokens[user.username] = Token.objects.get_or_create(user=user)[0].key
+    tokens[user.username] = token_for(user)
 ids = articles_import(project=project, items=items, preannotate=False).created_ids
-admin = Token.objects.get_or_create(user=get_user_model().objects.get(username="admin"))
+admin = token_for(get_user_model().objects.get(username="admin"))
 print(json.dumps({{"project": project.pk, "tokens": tokens, "ids": ids,
-                  "admin": admin[0].key}}))
+                  "admin": admin}}))
 """
 
 

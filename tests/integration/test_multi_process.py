@@ -37,7 +37,14 @@ ARTICLES, ANNOTATORS, RATE = 16, 4, 60
 SETUP = """
 import json
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+try:  # hashed tokens (issue 16) where present
+    from annotations.services.accounts import api_token_rotate
+    def token_for(user):
+        return api_token_rotate(user=user).key
+except ImportError:
+    from rest_framework.authtoken.models import Token
+    def token_for(user):
+        return Token.objects.get_or_create(user=user)[0].key
 from annotations.choices import Role
 from annotations.services.articles import articles_import
 from annotations.services.projects import membership_set, project_create
@@ -51,7 +58,7 @@ for name in ["mp-admin", "mp-throttled"] + [f"mp{{i}}" for i in range({annotator
     user = User.objects.get_or_create(username=name)[0]
     if name != "mp-admin":
         membership_set(project=project, user=user, role=Role.ANNOTATOR)
-    tokens[name] = Token.objects.get_or_create(user=user)[0].key
+    tokens[name] = token_for(user)
 items = [{{"external_id": f"mp-{{i}}", "title": f"T{{i}}",
           "text": {text!r}.format(i)}}
          for i in range({articles})]
