@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from annotations.models import Article, Job, Project
@@ -27,7 +28,13 @@ from annotations.validation import (
     text_problem,
 )
 
+from .article_rows import article_rows_insert
+
 logger = logging.getLogger(__name__)
+
+# Articles written per transaction: a few tens of ms of SQLite's write lock each
+# on a quiet machine (docs/benchmarks.md, "Write locks").
+COMMIT_BATCH = 250
 
 
 class ArticleImportError(ValueError):
@@ -65,14 +72,14 @@ class ImportConflictError(ArticleImportError):
 
 @dataclass
 class ImportResult:
-    created: list[Article] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
     existing: int = 0
     preannotation_job: Job | None = None
     preannotation_error: str = ""
 
     @property
     def created_count(self) -> int:
-        return len(self.created)
+        return len(self.created_ids)
 
 
 def _clean_item(raw: Any, *, default_language: str) -> tuple[dict, dict]:
@@ -137,7 +144,6 @@ def _clean_item(raw: Any, *, default_language: str) -> tuple[dict, dict]:
     return clean, errors
 
 
-@transaction.atomic
 def articles_import(
     *,
     project: Project,
@@ -146,17 +152,22 @@ def articles_import(
     preannotate: bool = True,
     created_by=None,
 ) -> ImportResult:
-    """Import articles all-or-nothing; idempotent on ``external_id``.
+    """Import articles; idempotent on ``external_id``; nothing written when any item is bad.
 
     Items that carry an ``external_id`` already in the project are counted as
     existing and left untouched (their text may be annotated); one that comes
     with another text than the stored one (or than an earlier item of the same
     import) raises ``ImportConflictError``. Items without one are deduplicated
-    by the hash of their text. New articles are queued
-    for pre-annotation once the transaction commits (``preannotate=False``
-    skips that); a project whose pipeline is unusable still imports, and
-    ``preannotation_error`` says why nothing was queued. ``on_created`` runs
-    after the commit with the new article ids.
+    by the hash of their text. Every check runs before the first write and
+    takes no write lock; the new articles are then written in transactions of
+    at most ``NEWSROOM_IMPORT_COMMIT_BATCH`` (SQLite has one write lock, and
+    annotators' saves wait on it). Inside a caller's transaction they are part
+    of it (all or nothing). After the last batch the new articles are queued
+    for pre-annotation, one job (``preannotate=False`` skips that; a process killed just before it leaves them to the project's
+    "pre-annotate" action, which picks every article without a prediction); a
+    project whose pipeline is unusable still imports, and ``preannotation_error``
+    says why nothing was queued. ``on_created`` runs after that commit with the
+    new ids.
     """
     cleaned: list[dict] = []
     errors: list[dict[str, Any]] = []
@@ -167,7 +178,27 @@ def articles_import(
         cleaned.append(clean)
     if errors:
         raise ArticleImportError(errors)
+    result = ImportResult()
+    new_rows = _new_rows(project, cleaned, result)
+    size = commit_batch_size()
+    batches = [new_rows[i : i + size] for i in range(0, len(new_rows), size)]
+    recheck = not transaction.get_connection().in_atomic_block
+    for batch in batches:
+        with transaction.atomic():
+            fresh = _still_new(project, batch) if recheck else batch
+            result.existing += len(batch) - len(fresh)
+            result.created_ids += article_rows_insert(project, fresh)
+    if result.created_ids:  # its reads hold no lock; its one write is short
+        _after_last_batch(project, result, preannotate, on_created, created_by)
+    return result
 
+
+def commit_batch_size() -> int:
+    return int(getattr(settings, "NEWSROOM_IMPORT_COMMIT_BATCH", COMMIT_BATCH))
+
+
+def _new_rows(project: Project, cleaned: list[dict], result: ImportResult) -> list:
+    """The items not stored yet (deduplicated), as rows; counts the others as existing."""
     external_ids = {c["external_id"] for c in cleaned if c["external_id"]}
     hashes = {text_sha256(c["text"]) for c in cleaned if not c["external_id"]}
     stored = dict(
@@ -182,8 +213,7 @@ def articles_import(
             project=project, external_id__isnull=True, content_hash__in=hashes
         ).values_list("content_hash", flat=True)
     )
-    result = ImportResult()
-    new_articles = []
+    rows = []
     for clean in cleaned:
         digest = text_sha256(clean["text"])
         key_seen = (
@@ -198,14 +228,42 @@ def articles_import(
             known_ids.add(clean["external_id"])
         else:
             known_hashes.add(digest)
-        new_articles.append(Article(project=project, content_hash=digest, **clean))
-    result.created = Article.objects.bulk_create(new_articles, batch_size=1000)
-    if preannotate and result.created:
+        rows.append({**clean, "content_hash": digest})
+    return rows
+
+
+def _still_new(project: Project, rows: list[dict]) -> list[dict]:
+    """``rows`` less those another import stored since they were checked."""
+    taken_ids = set(
+        Article.objects.filter(
+            project=project,
+            external_id__in=[r["external_id"] for r in rows if r["external_id"]],
+        ).values_list("external_id", flat=True)
+    )
+    taken_hashes = set(
+        Article.objects.filter(
+            project=project,
+            external_id__isnull=True,
+            content_hash__in=[r["content_hash"] for r in rows if not r["external_id"]],
+        ).values_list("content_hash", flat=True)
+    )
+    return [
+        r
+        for r in rows
+        if not (
+            r["external_id"] in taken_ids
+            if r["external_id"]
+            else r["content_hash"] in taken_hashes
+        )
+    ]
+
+
+def _after_last_batch(project, result, preannotate, on_created, created_by) -> None:
+    if preannotate:
         _schedule_preannotation(project, result, created_by)
-    if on_created is not None and result.created:
-        created_ids = [article.pk for article in result.created]
+    if on_created is not None:
+        created_ids = list(result.created_ids)
         transaction.on_commit(lambda: on_created(created_ids))
-    return result
 
 
 def _check_external_id_texts(cleaned: list[dict], stored: dict[str, str]) -> None:
@@ -247,7 +305,7 @@ def _schedule_preannotation(project: Project, result: ImportResult, created_by) 
     try:
         result.preannotation_job = preannotation_schedule(
             project=project,
-            article_ids=[article.pk for article in result.created],
+            article_ids=result.created_ids,
             created_by=created_by,
         )
     except ValidationError as error:

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200
+# Predictions written per transaction.
+WRITE_BATCH = 50
 
 
 def _chunk_size() -> int:
@@ -301,11 +303,20 @@ def preannotate_articles(
                 min_score=prediction_min_score(data["spans"], data["labels"]),
             )
         )
-    with transaction.atomic():
-        created = Prediction.objects.bulk_create(rows, ignore_conflicts=True)
-        if changed:
-            Article.objects.bulk_update(changed, ["preannotation_skipped_reason"])
-    result.created = len(created)
+    # Short transactions (SQLite's one write lock): each piece is idempotent, and
+    # a batch cut short is done again by the next run of it.
+    for start in range(0, len(rows), WRITE_BATCH):
+        with transaction.atomic():
+            result.created += len(
+                Prediction.objects.bulk_create(
+                    rows[start : start + WRITE_BATCH], ignore_conflicts=True
+                )
+            )
+    if changed:
+        with transaction.atomic():
+            Article.objects.bulk_update(
+                changed, ["preannotation_skipped_reason"], batch_size=WRITE_BATCH
+            )
     return result
 
 

@@ -6,7 +6,8 @@ release holds the same bytes as a streamed gold export), the ``exporters`` leaf
 package and Django's storage API.
 
 A release ``N`` of a project writes, through ``default_storage`` under
-``releases/<project id>/<N>/``:
+``releases/<project id>/<N>/<random>/`` (a folder of its own per attempt, so two
+attempts racing for the same number never write into each other's files):
 
 - ``dataset.jsonl``, ``dataset.conll``, ``dataset.labelstudio.json``,
   ``dataset.spacy.tar.gz``, ``dataset.hf.tar.gz``: the gold export (adjudicated
@@ -17,21 +18,21 @@ A release ``N`` of a project writes, through ``default_storage`` under
   figures, guideline version, split seed and ratios, the consensus settings, the
   sha256 and size of every other file, and the code version.
 
-Releases are never rewritten: the ``Release`` row and its ``ReleaseFile`` rows are
-created in one transaction once every file is written, numbers are unique per
+Releases are never rewritten: the files are built from one read snapshot with no
+write lock held (``newsroom.db.snapshot``), then the ``Release`` row and its
+``ReleaseFile`` rows are created in one short transaction; numbers are unique per
 project, and no code path updates or deletes them. A failed attempt leaves no row;
-its stray files at the same paths are replaced by the next attempt (they belong to
-no release).
+an attempt that lost its number to another removes its files and starts over; a
+crashed one leaves stray files that belong to no release.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import secrets
 import subprocess
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from annotations.choices import JobKind
-from annotations.exporters import ExportRow, ExportScheme, assign_split
 from annotations.models import Job, Project, Release
 from annotations.models.releases import ReleaseFile
 from annotations.selectors import guideline_current
@@ -66,6 +66,8 @@ from annotations.services.jobs import (
     job_fail,
     job_finish,
 )
+from annotations.services.release_changes import Tally, changes_since
+from newsroom.db.snapshot import read_snapshot
 
 RELEASE_FORMATS = {
     "dataset.jsonl": "jsonl",
@@ -75,7 +77,7 @@ RELEASE_FORMATS = {
     "dataset.hf.tar.gz": "hf",
 }
 GOLD_FILTERS = ExportFilters(source="gold")
-CHANGELOG_ID_LIMIT = 100
+RELEASE_ATTEMPTS = 3
 
 
 def release_dir(project: Project, number: int) -> str:
@@ -102,142 +104,49 @@ def code_version() -> dict[str, str]:
     return {"newsroom": version, "spacy": spacy.__version__}
 
 
-def _fingerprint(obj: dict[str, Any]) -> str:
-    content = json.dumps(
-        {"spans": obj["spans"], "labels": obj["labels"]},
-        sort_keys=True,
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(content.encode()).hexdigest()[:16]
-
-
-class _Tally:
-    """Counts gathered while the jsonl file streams by (one pass, flat memory)."""
-
-    def __init__(self, seed: str, ratios) -> None:
-        self.seed, self.ratios = seed, ratios
-        self.articles = 0
-        self.kinds: Counter[str] = Counter()
-        self.splits: Counter[str] = Counter()
-        self.spans: Counter[str] = Counter()
-        self.questions: dict[str, Counter[str]] = defaultdict(Counter)
-        self.fingerprints: dict[int, str] = {}
-
-    def watch(self, rows: Iterable[ExportRow]) -> Iterator[ExportRow]:
-        for row in rows:
-            self.articles += 1
-            self.kinds[(row.meta.get("newsroom") or {}).get("gold", "adjudicated")] += 1
-            self.splits[
-                assign_split(str(row.article_id), seed=self.seed, ratios=self.ratios)
-            ] += 1
-            for span in row.spans:
-                self.spans[span.label] += 1
-            for key, value in row.labels.items():
-                for choice in value if isinstance(value, list) else [value]:
-                    self.questions[key][choice] += 1
-            self.fingerprints[row.article_id] = _fingerprint(
-                {
-                    "spans": sorted(
-                        [s.start, s.end, s.label, s.text] for s in row.spans
-                    ),
-                    "labels": row.labels,
-                }
-            )
-            yield row
-
-    def counts(self, scheme: ExportScheme) -> dict[str, Any]:
-        """The manifest's ``counts``: articles, gold kinds, splits, labels, answers."""
-        return {
-            "articles": self.articles,
-            "adjudicated": self.kinds.get("adjudicated", 0),
-            "consensus": self.kinds.get("consensus", 0),
-            "splits": {s: self.splits.get(s, 0) for s in ("train", "dev", "test")},
-            "span_labels": {
-                label: self.spans.get(label, 0) for label in scheme.span_labels
-            },
-            "questions": {
-                q.key: {c: self.questions[q.key].get(c, 0) for c in q.choices}
-                for q in scheme.questions
-            },
-        }
-
-
-def _previous_fingerprints(release: Release) -> tuple[dict[int, str], Counter[str]]:
-    """Fingerprints and span-label counts of a stored release, read from its jsonl."""
-    stored = release.files.filter(name="dataset.jsonl").first()
-    fingerprints: dict[int, str] = {}
-    labels: Counter[str] = Counter()
-    if stored is None:
-        return fingerprints, labels
-    with default_storage.open(stored.file.name, "rb") as handle:
-        for line in handle:
-            obj = json.loads(line)
-            spans = sorted(
-                [s["start"], s["end"], s["label"], s["text"]] for s in obj["spans"]
-            )
-            fingerprints[obj["id"]] = _fingerprint(
-                {"spans": spans, "labels": obj["labels"]}
-            )
-            labels.update(s["label"] for s in obj["spans"])
-    return fingerprints, labels
-
-
-def _changelog(
-    previous: Release | None, tally: _Tally
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(full changelog for changelog.json, summary for ``Release.changelog``)."""
-    if previous is None:
-        full = {
-            "previous_release": None,
-            "articles_added": sorted(tally.fingerprints),
-            "articles_removed": [],
-            "articles_changed": [],
-            "span_labels": {
-                label: {"before": 0, "after": n}
-                for label, n in sorted(tally.spans.items())
-            },
-        }
-    else:
-        before, before_labels = _previous_fingerprints(previous)
-        after = tally.fingerprints
-        full = {
-            "previous_release": previous.number,
-            "articles_added": sorted(set(after) - set(before)),
-            "articles_removed": sorted(set(before) - set(after)),
-            "articles_changed": sorted(
-                pk for pk in set(after) & set(before) if after[pk] != before[pk]
-            ),
-            "span_labels": {
-                label: {"before": before_labels[label], "after": tally.spans[label]}
-                for label in sorted(set(before_labels) | set(tally.spans))
-                if before_labels[label] != tally.spans[label]
-            },
-        }
-    summary = {"previous_release": full["previous_release"]}
-    for key in ("articles_added", "articles_removed", "articles_changed"):
-        summary[key.replace("articles_", "n_articles_")] = len(full[key])
-        summary[key] = full[key][:CHANGELOG_ID_LIMIT]
-    summary["span_labels"] = full["span_labels"]
-    return full, summary
-
-
 def _json_bytes(data: Any) -> bytes:
     return (
         json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode()
 
 
-@transaction.atomic
+class ReleaseRaceError(RuntimeError):
+    """Other releases of the project were cut while this one was being built."""
+
+
 def release_create(
     *, project: Project, created_by=None, note: str = "", job: Job | None = None
 ) -> Release:
-    """Freeze the current gold of ``project`` into release ``N+1`` (see module doc)."""
-    number, previous = _release_number(project)
-    folder = release_dir(project, number)
+    """Freeze the current gold of ``project`` into release ``N+1`` (see module doc).
+
+    The files are built from one read snapshot, outside any write transaction
+    (a big release takes a minute; SQLite's write lock must not); one short
+    transaction then records the release. When another release took number
+    ``N+1`` meanwhile, the build starts over on top of it.
+    """
+    for _attempt in range(RELEASE_ATTEMPTS):
+        with read_snapshot():
+            number, previous = _release_number(project)
+            folder = f"{release_dir(project, number)}/{secrets.token_hex(4)}"
+            built = _build(project, number, previous, folder, note)
+        release = _record(project, number, folder, built, note, job, created_by)
+        if release is not None:
+            return release
+        _discard(folder, built["entries"])
+    raise ReleaseRaceError(
+        f"{RELEASE_ATTEMPTS} releases of {project.slug} were cut while this one "
+        "was being built; cut it again."
+    )
+
+
+def _build(
+    project: Project, number: int, previous: Release | None, folder: str, note: str
+) -> dict[str, Any]:
+    """Write every file of release ``number`` under ``folder``; only reads the DB."""
     options = export_split_options(project)
-    tally = _Tally(options["seed"], options["ratios"])
+    tally = Tally(options["seed"], options["ratios"])
     files = _write_datasets(project, folder, tally)
-    full_changelog, changelog = _changelog(previous, tally)
+    full_changelog, changelog = changes_since(previous, tally)
     files["changelog.json"] = {
         "format": "changelog",
         **_write_json(f"{folder}/changelog.json", full_changelog),
@@ -249,12 +158,34 @@ def release_create(
         **files,
         "manifest.json": _write_json(f"{folder}/manifest.json", manifest),
     }
+    return {
+        "seed": options["seed"],
+        "manifest": manifest,
+        "changelog": changelog,
+        "entries": entries,
+    }
+
+
+@transaction.atomic
+def _record(
+    project: Project,
+    number: int,
+    folder: str,
+    built: dict[str, Any],
+    note: str,
+    job: Job | None,
+    created_by,
+) -> Release | None:
+    """The ``Release`` and its files in one short transaction; None if ``number`` is taken."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    if _release_number(project)[0] != number:
+        return None
     release = Release.objects.create(
         project=project,
         number=number,
-        seed=options["seed"],
-        manifest=manifest,
-        changelog=changelog,
+        seed=built["seed"],
+        manifest=built["manifest"],
+        changelog=built["changelog"],
         note=note,
         job=job,
         created_by=created_by,
@@ -267,14 +198,19 @@ def release_create(
             sha256=entry["sha256"],
             size=entry["size"],
         )
-        for name, entry in sorted(entries.items())
+        for name, entry in sorted(built["entries"].items())
     )
     return release
 
 
+def _discard(folder: str, entries: dict[str, Any]) -> None:
+    """Remove the files of a build that lost its number (they belong to no release)."""
+    for name in entries:
+        default_storage.delete(f"{folder}/{name}")
+
+
 def _release_number(project: Project) -> tuple[int, Release | None]:
-    """The next release number (the project row locked) and the release before it."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    """The next release number and the release before it."""
     number = (
         Release.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0
     ) + 1
@@ -287,7 +223,7 @@ def _release_number(project: Project) -> tuple[int, Release | None]:
 
 
 def _write_datasets(
-    project: Project, folder: str, tally: _Tally
+    project: Project, folder: str, tally: Tally
 ) -> dict[str, dict[str, Any]]:
     """Every dataset file through ``export_stream``; the jsonl pass feeds ``tally``."""
     files: dict[str, dict[str, Any]] = {}
@@ -319,7 +255,7 @@ def _manifest(
     *,
     number: int,
     note: str,
-    tally: _Tally,
+    tally: Tally,
     changelog: dict[str, Any],
     files: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:

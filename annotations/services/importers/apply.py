@@ -32,7 +32,6 @@ class ImportTooLarge(ValueError):
     """More items in one upload than allowed (HTTP 413)."""
 
 
-@transaction.atomic
 def import_apply(
     *,
     project: Project,
@@ -45,27 +44,23 @@ def import_apply(
     New articles are queued for pre-annotation after the commit unless
     ``preannotate`` is False (see ``articles_import``). Raises ArticleImportError
     for items that do not fit, ImportConflictError (a subclass) for items that
-    differ from what is stored under the same key.
+    differ from what is stored under the same key. Plain articles (the big
+    imports) are checked first and written in short batches; a file that brings
+    annotations or predictions is written in one transaction, because their
+    conflicts show only against what the articles' writes leave.
     """
     checked, errors = check_import(parsed, project)
-    try:
-        result = articles_import(
-            project=project,
-            items=parsed.articles,
-            created_by=created_by,
-            preannotate=preannotate,
-        )
-    except ImportConflictError as error:
-        for conflict in error.conflicts:
-            conflict.update(parsed.where(conflict["index"]))
-        raise
-    except ArticleImportError as error:
-        raise ArticleImportError(merge_errors(error.errors, errors)) from error
+    if not checked and not parsed.predictions and not errors:
+        return _articles_only(project, parsed, created_by, preannotate)
+    with transaction.atomic():
+        return _apply_all(project, parsed, checked, errors, created_by, preannotate)
+
+
+def _apply_all(project, parsed, checked, errors, created_by, preannotate):
+    """Articles, imported annotators, annotations and predictions, in one transaction."""
+    summary = _articles_only(project, parsed, created_by, preannotate, errors)
     if errors:
         raise ArticleImportError(errors)
-    summary = _summary(parsed, result)
-    if not checked and not parsed.predictions:
-        return summary
     articles = _articles_by_index(project, parsed, checked)
     users = imported_annotators(project, parsed.tool, checked)
     summary.annotators = sorted(user.get_username() for user in users.values())
@@ -79,6 +74,26 @@ def import_apply(
     return summary
 
 
+def _articles_only(project, parsed, created_by, preannotate, errors=()):
+    """The articles of ``parsed``; the file's other ``errors`` join the articles' own."""
+    try:
+        result = articles_import(
+            project=project,
+            items=parsed.articles,
+            created_by=created_by,
+            preannotate=preannotate,
+        )
+    except ImportConflictError as error:
+        for conflict in error.conflicts:
+            conflict.update(parsed.where(conflict["index"]))
+        raise
+    except ArticleImportError as error:
+        if not errors:
+            raise
+        raise ArticleImportError(merge_errors(error.errors, list(errors))) from error
+    return _summary(parsed, result)
+
+
 def _summary(parsed: ParsedImport, result: ImportResult) -> ImportSummary:
     job = result.preannotation_job
     return ImportSummary(
@@ -88,7 +103,7 @@ def _summary(parsed: ParsedImport, result: ImportResult) -> ImportSummary:
         ignored_results=parsed.ignored_results,
         predictions_skipped=parsed.predictions_skipped,
         warnings=list(parsed.warnings),
-        created_ids=[article.pk for article in result.created],
+        created_ids=list(result.created_ids),
         preannotation_job=str(job.pk) if job is not None else None,
     )
 

@@ -1,6 +1,7 @@
 import pytest
 
 from annotations.models import Article
+from annotations.models.article import text_sha256
 from annotations.services.articles import (
     ArticleImportError,
     ImportConflictError,
@@ -61,7 +62,7 @@ def test_on_created_runs_after_commit_with_new_ids(django_capture_on_commit_call
         result = articles_import(
             project=project, items=items(3), on_created=seen.extend
         )
-    assert seen == [a.pk for a in result.created]
+    assert seen == result.created_ids
 
 
 def test_an_external_id_with_another_text_is_a_conflict_not_existing():
@@ -96,3 +97,30 @@ def test_an_external_id_repeated_with_another_text_in_one_import():
     assert [c["index"] for c in caught.value.conflicts] == [2]
     assert "item 0 of this import" in caught.value.conflicts[0]["reason"]
     assert not Article.objects.filter(project=project).exists()
+
+
+def test_imported_rows_read_back_as_the_model_would_create_them():
+    """The multi-row INSERT writes every column: per-item values, else the field default."""
+    from django.utils import timezone
+
+    project = ProjectFactory(language="de")
+    before = timezone.now()
+    result = articles_import(
+        project=project,
+        items=[
+            {"title": "Ü", "text": "Kurs 📈 steigt", "meta": {"q": ["ä", 1, None]}},
+            {"external_id": "e-1", "text": "Zweiter", "language": "en"},
+        ],
+    )
+    first, second = Article.objects.filter(pk__in=result.created_ids).order_by("id")
+    assert (first.title, first.text, first.language) == ("Ü", "Kurs 📈 steigt", "de")
+    assert first.meta == {"q": ["ä", 1, None]}
+    assert first.external_id is None
+    assert (second.external_id, second.language, second.meta) == ("e-1", "en", {})
+    assert first.content_hash == text_sha256("Kurs 📈 steigt")
+    assert before <= first.imported_at <= timezone.now()
+    per_item = {"id", "project", "title", "text", "language", "external_id", "meta",
+                "content_hash", "imported_at"}  # fmt: skip
+    for field in Article._meta.concrete_fields:
+        if field.name not in per_item:
+            assert getattr(first, field.attname) == field.get_default(), field.name

@@ -49,7 +49,7 @@ def test_import_schedules_a_job_for_the_new_articles(
     job = result.preannotation_job
     assert job.total == 3
     assert job.params["pipeline"] == "fin-de"
-    assert sorted(job.params["article_ids"]) == sorted(a.pk for a in result.created)
+    assert sorted(job.params["article_ids"]) == sorted(result.created_ids)
     assert len(callbacks) == 1  # the enqueue runs only after commit
 
 
