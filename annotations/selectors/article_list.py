@@ -34,6 +34,7 @@ from annotations.selectors.review_queue import disagreement_ids
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+ID_WINDOW = 500
 #: sort name -> the ordering (the last field is always the unique id).
 SORTS: dict[str, tuple[str, ...]] = {
     "id": ("id",),
@@ -171,8 +172,16 @@ def _prediction_q(filters: ArticleFilters) -> Q:
     return result
 
 
-def article_filter(*, project: Project, filters: ArticleFilters) -> QuerySet[Article]:
-    """The project's articles that match ``filters``, in the asked order."""
+def article_filter(
+    *,
+    project: Project,
+    filters: ArticleFilters,
+    disagreeing: list[int] | None = None,
+) -> QuerySet[Article]:
+    """The project's articles that match ``filters``, in the asked order.
+
+    ``disagreeing`` narrows the disagreement filter to these ids (a window of the
+    cached list, see ``article_page``)."""
     articles = Article.objects.filter(project=project)
     if filters.q:
         articles = articles.filter(
@@ -206,8 +215,11 @@ def article_filter(*, project: Project, filters: ArticleFilters) -> QuerySet[Art
     if filters.queue:
         articles = articles.filter(in_queue=filters.queue == "in")
     if filters.disagreement:
-        ids = disagreement_ids(project=project, disagreement=filters.disagreement)
-        articles = articles.filter(pk__in=ids)
+        if disagreeing is None:
+            disagreeing = disagreement_ids(
+                project=project, disagreement=filters.disagreement
+            )
+        articles = articles.filter(pk__in=disagreeing)
     return articles.order_by(*SORTS[filters.sort])
 
 
@@ -220,23 +232,15 @@ def article_count(*, project: Project, filters: ArticleFilters) -> tuple[int, bo
 
 def article_page(*, project: Project, filters: ArticleFilters) -> ArticlePage:
     """One page of matching articles with who did what on each (see the module doc)."""
-    articles = article_filter(project=project, filters=filters)
-    if filters.after:
-        articles = articles.filter(
-            _after_q(filters.sort, decode_cursor(filters.after, filters.sort))
-        )
-    found = list(
-        articles.values(
-            "pk",
-            "id",
-            "title",
-            "language",
-            "priority",
-            "in_queue",
-            "gold__status",
-            "preannotation_skipped_reason",
-        )[: filters.per_page + 1]
-    )
+    if filters.disagreement and filters.sort in ("id", "-id"):
+        found = _page_in_id_windows(project, filters)
+    else:
+        articles = article_filter(project=project, filters=filters)
+        if filters.after:
+            articles = articles.filter(
+                _after_q(filters.sort, decode_cursor(filters.after, filters.sort))
+            )
+        found = list(_values(articles)[: filters.per_page + 1])
     more = len(found) > filters.per_page
     found = found[: filters.per_page]
     rows = _rows(found)
@@ -245,6 +249,45 @@ def article_page(*, project: Project, filters: ArticleFilters) -> ArticlePage:
         last = found[-1]
         cursor = encode_cursor([last[name.lstrip("-")] for name in SORTS[filters.sort]])
     return ArticlePage(rows=rows, next_cursor=cursor, is_first=not filters.after)
+
+
+def _values(articles: QuerySet[Article]) -> QuerySet:
+    return articles.values(
+        "pk",
+        "id",
+        "title",
+        "language",
+        "priority",
+        "in_queue",
+        "gold__status",
+        "preannotation_skipped_reason",
+    )
+
+
+def _page_in_id_windows(project: Project, filters: ArticleFilters) -> list[dict]:
+    """A page of the disagreement filter in id order, ``ID_WINDOW`` ids at a time.
+
+    The cached list can hold tens of thousands of ids; passing it whole as an
+    ``IN`` list on every page costs more than the page. Walking it in id order
+    and asking the database about one window at a time stops as soon as the
+    page is full (usually after the first window).
+    """
+    descending = filters.sort == "-id"
+    ids = sorted(
+        disagreement_ids(project=project, disagreement=filters.disagreement),
+        reverse=descending,
+    )
+    if filters.after:
+        (last,) = decode_cursor(filters.after, filters.sort)
+        ids = [pk for pk in ids if (pk < last if descending else pk > last)]
+    found: list[dict] = []
+    for start in range(0, len(ids), ID_WINDOW):
+        window = ids[start : start + ID_WINDOW]
+        articles = article_filter(project=project, filters=filters, disagreeing=window)
+        found += _values(articles)[: filters.per_page + 1 - len(found)]
+        if len(found) > filters.per_page:
+            break
+    return found
 
 
 def _rows(found: list[dict[str, Any]]) -> list[ArticleRow]:

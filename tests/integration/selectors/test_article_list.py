@@ -179,3 +179,38 @@ def test_a_page_costs_the_same_queries_whatever_its_rows(
     with django_assert_num_queries(4):
         page = article_page(project=project, filters=ArticleFilters())
     assert len(page.rows) == 24
+
+
+@pytest.mark.parametrize("sort", ["id", "-id", "title"])
+def test_disagreement_pages_walk_the_cached_ids_in_windows(project, monkeypatch, sort):
+    """Pages of the disagreement filter are the same whether the ids go to the
+    database whole or a window at a time (windows of 2 here)."""
+    monkeypatch.setattr(article_list, "ID_WINDOW", 2)
+    anna, ben = team(project, ["anna", "ben"])
+    disagreeing = []
+    for index in range(7):
+        article = ArticleFactory(
+            project=project, text=f"{TEXT} {index}", title=f"t{index}"
+        )
+        annotate(article, anna)
+        other = "positive" if index % 3 else ANSWERS["sentiment"]
+        annotate(article, ben, labels={**ANSWERS, "sentiment": other})
+        if index % 3:
+            disagreeing.append(article.pk)
+    seen, after = [], ""
+    while True:
+        filters = ArticleFilters(disagreement="yes", sort=sort, per_page=2, after=after)
+        page = article_page(project=project, filters=filters)
+        seen += [row.pk for row in page.rows]
+        after = page.next_cursor
+        if not after:
+            break
+    expected = list(
+        Article.objects.filter(pk__in=disagreeing)
+        .order_by(*article_list.SORTS[sort])
+        .values_list("pk", flat=True)
+    )
+    assert seen == expected
+    assert article_count(
+        project=project, filters=ArticleFilters(disagreement="yes")
+    ) == (4, False)
