@@ -42,6 +42,8 @@ def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be stored (NUL or a lone surrogate), or None."""
     if "\x00" in value:
         return NUL_MESSAGE
+    if value.isascii():
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -67,33 +69,36 @@ def json_problems(
     """Every string (value or key) in JSON ``data`` that cannot be stored, by path.
 
     A path is a tuple of object keys and list indices (as strings); a bad key
-    is reported at its object's path. Walks iteratively, so depth never
-    reaches Python's recursion limit; nesting past ``max_depth`` is a problem
-    of its own.
+    is reported at its object's path. Nesting past ``max_depth`` is a problem
+    of its own, so the recursion stays far from Python's limit.
     """
     problems: list[tuple[Path, str]] = []
-    stack: list[tuple[Path, Any]] = [((), data)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, str):
-            problem = text_problem(node)
-            if problem:
-                problems.append((path, problem))
-            continue
-        if not isinstance(node, dict | list):
-            continue
-        if len(path) >= max_depth:
-            problems.append((path, DEPTH_MESSAGE.format(depth=max_depth)))
-            continue
-        if isinstance(node, dict):
-            for key, value in node.items():
-                problem = text_problem(key) if isinstance(key, str) else None
-                if problem:
-                    problems.append((path, problem + KEY_SUFFIX))
-                    continue
-                stack.append(((*path, str(key)), value))
-        else:
-            stack.extend(((*path, str(i)), value) for i, value in enumerate(node))
+    path: list[str] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if depth >= max_depth:
+            problems.append((tuple(path), DEPTH_MESSAGE.format(depth=max_depth)))
+            return
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(key, str) and (problem := text_problem(key)):
+                problems.append((tuple(path), problem + KEY_SUFFIX))
+                continue
+            if isinstance(value, str):  # leaves inline: most nodes are leaves
+                if (not value.isascii() or "\x00" in value) and (
+                    problem := text_problem(value)
+                ):
+                    problems.append(((*path, str(key)), problem))
+            elif isinstance(value, dict | list):
+                path.append(str(key))
+                walk(value, depth + 1)
+                path.pop()
+
+    if isinstance(data, str):
+        problem = text_problem(data)
+        return [((), problem)] if problem else []
+    if isinstance(data, dict | list):
+        walk(data, 0)
     return sorted(problems)
 
 

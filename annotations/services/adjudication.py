@@ -44,6 +44,7 @@ from annotations.selectors import guideline_current
 from annotations.services.gold import consensus_for_article
 from annotations.services.history import history_record
 from annotations.services.versioning import article_lock, version_check
+from annotations.validation import text_errors
 
 GOLD_INPUT_STATUSES = {
     "draft": GoldStatus.DRAFT,
@@ -147,6 +148,8 @@ def gold_save(
             }
         )
     status = GOLD_INPUT_STATUSES[status]
+    if note is not None and (errors := text_errors(note)):
+        raise ValidationError({"note": errors})
     clean_spans, clean_labels = _validated(
         article, spans, labels, final=status == GoldStatus.FINAL
     )

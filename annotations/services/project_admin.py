@@ -308,6 +308,7 @@ def member_add(*, project: Project, username: str, role: str) -> Membership:
     """Invite an existing user by username (409 if already a member)."""
     if role not in Role.values:
         raise ValidationError({"role": [f"Unknown role {role!r}."]})
+    _storable_text(user=username)
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise ValidationError({"user": [f"No active user named {username!r}."]})

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "newsroom.middleware.DatabaseErrorsMiddleware",
     # Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 before any view (issue 16).
     "newsroom.middleware.BodyLimitMiddleware",
+    "newsroom.middleware.RequestTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -206,3 +206,25 @@ def test_a_crash_on_a_page_keeps_the_styled_500_page(members, project, monkeypat
     response = client.get("/")
     assert response.status_code == 500
     assert b'data-testid="error-500"' in response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/projects/{project}/members/a%00b/", 404),
+        ("/api/v1/projects/{project}/annotations/?annotator=a%00", 400),
+        ("/api/v1/projects/{project}/export/?labels=%00", 400),
+        ("/api/v1/projects/?x%00=1", 400),
+    ],
+)
+def test_nul_in_the_path_or_query_is_a_json_client_error(admin, project, path, status):
+    response = admin.get(path.format(project=project.pk))
+    assert response.status_code == status
+    assert _is_json_detail(response)
+
+
+def test_nul_in_a_page_query_is_a_400_page(client, members, project):
+    client.force_login(members[Role.ADMIN])
+    response = client.get(f"/projects/{project.slug}/review/?q=a%00")
+    assert response.status_code == 400
+    assert not response["Content-Type"].startswith("application/json")

@@ -82,3 +82,49 @@ def test_page_reopen_with_a_float_version_is_not_a_server_error(page_client, art
     )
     response = page_client.post(url, {"version": "1.5"})
     assert response.status_code < 500
+
+
+@pytest.fixture
+def admin_client(members):
+    client = Client(raise_request_exception=False)
+    client.force_login(members[Role.ADMIN])
+    return client
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        pytest.param("review/{article}/finish/", {"note": "a\x00b"}, id="gold-note"),
+        pytest.param(
+            "review/{article}/finish/",
+            {"note": "n", "version": str(10**30)},
+            id="gold-version-huge",
+        ),
+        pytest.param(
+            "review/{article}/spans/",
+            {"start": str(10**30), "end": "2", "label": "ORG"},
+            id="review-span-huge-offset",
+        ),
+        pytest.param(
+            "settings/members/", {"user": "a\x00b", "role": "admin"}, id="member-add"
+        ),
+        pytest.param("settings/members/a%00b/", {"role": "admin"}, id="member-path"),
+        pytest.param(
+            "settings/guidelines/",
+            {"text": "a\x00b", "changelog": "c"},
+            id="guidelines",
+        ),
+        pytest.param(
+            "settings/", {"name": "n\x00", "overlap": "2"}, id="settings-name"
+        ),
+        pytest.param(
+            "settings/", {"name": "n", "overlap": str(10**30)}, id="settings-overlap"
+        ),
+    ],
+)
+def test_page_forms_refuse_hostile_fields_without_a_server_error(
+    admin_client, article, path, form
+):
+    url = f"/projects/{article.project.slug}/" + path.format(article=article.pk)
+    response = admin_client.post(url, form, **HX)
+    assert response.status_code < 500, response.content[:300]
