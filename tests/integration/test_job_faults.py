@@ -188,8 +188,10 @@ def redis_stack(tmp_path):
     env = {
         **FAST_SWEEP,
         "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-        "WEB_WORKERS": "2",
-        "WEB_THREADS": "4",
+        # One web process, warmed up below: the first import in each process
+        # imports spaCy inside the import's transaction (seconds; see docs/jobs.md).
+        "WEB_WORKERS": "1",
+        "WEB_THREADS": "6",
         "WORKER_CONCURRENCY": "1",
     }
     stack = Stack(tmp_path, port=port_in(WEB_PORTS), extra_env=env)
@@ -284,10 +286,11 @@ def test_with_redis_stopped_people_keep_working_and_no_job_stays_queued(redis_st
     articles = [a["id"] for a in listing["results"]][:3]
     assert articles
 
-    # Warm-up with Redis up: the first import in a web process loads the
-    # pipeline registry inside the import's transaction (seconds on a loaded
-    # machine, broker or not). Jobs queued now and not yet taken are lost with
-    # Redis (no persistence): the sweeper must send them again too.
+    # Warm-up with Redis up: the first import in a web process imports spaCy
+    # (the pipeline registry) inside the import's transaction, holding SQLite's
+    # write lock for seconds on a loaded machine, broker or not. Jobs queued now
+    # and not taken yet are lost with Redis (no persistence): the sweeper must
+    # send them again too.
     versions: dict = {}
     warm_up = Traffic(stack, tokens, project_id, articles, versions)
     warm_up.run(seconds=2)
