@@ -35,7 +35,6 @@ def broker_down(settings, monkeypatch):
 
     settings.REDIS_URL = NO_BROKER
     monkeypatch.setattr(app.conf, "broker_url", NO_BROKER)
-    monkeypatch.setattr(app.conf, "broker_write_url", None)
     job_outbox.breaker_reset()
     yield
     job_outbox.breaker_reset()
