@@ -27,6 +27,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def descendants(pid: int) -> set[int]:
     """Every live process below ``pid`` (from /proc; Linux)."""
     children: dict[int, list[int]] = {}

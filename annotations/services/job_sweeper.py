@@ -88,14 +88,15 @@ def jobs_sweep(*, now=None, worker_idle: bool = False) -> Counter:
             ):
                 continue
             logger.error("Job %s (%s) failed: %s", job.pk, job.kind, reason)
-        elif action == REQUEUE:
-            if not _job_requeue(job):
+        elif action == REQUEUE and not _job_requeue(job):
+            continue
+        if action in (PUBLISH, REQUEUE):
+            broker_down = not job_publish(job_id=job.pk, resume=True, force=True)
+            if broker_down:  # the row says "publish failed"; next pass tries again
+                counts["unsent"] += 1
                 continue
-            broker_down = not job_publish(job_id=job.pk, resume=True, force=True)
-        else:  # PUBLISH
-            broker_down = not job_publish(job_id=job.pk, resume=True, force=True)
         counts[action] += 1
-    if any(counts.values()):
+    if set(counts) - {"unsent"}:
         logger.warning("Job sweep: %s", dict(counts))
     return counts
 

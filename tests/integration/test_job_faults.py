@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bench.stack import Stack, free_port
+from bench.stack import Stack, free_port, port_is_free
 from tests.conftest import services_required
 
 pytestmark = [pytest.mark.worker]
@@ -40,6 +40,15 @@ TEXT = (
     "Shares of Siemens AG jumped {i}% to $45.10 after the Frankfurt-based group "
     "raised its outlook. Analysts at Deutsche Bank called the move bold. "
 ) * 2
+
+
+# Ports of this test's servers (the developers' machine gives each task a range).
+WEB_PORTS, REDIS_PORTS = range(8160, 8170), range(6392, 6396)
+
+
+def port_in(ports: range) -> int:
+    """The first free port of ``ports``, else any free port."""
+    return next((p for p in ports if port_is_free(p)), None) or free_port()
 
 
 def wait_until(predicate, timeout: float, message):
@@ -98,7 +107,7 @@ def sigkill_stack(tmp_path):
     }
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = own_redis_db(os.environ["REDIS_URL"])
-    stack = Stack(tmp_path, extra_env=env)
+    stack = Stack(tmp_path, port=port_in(WEB_PORTS), extra_env=env)
     stack.start()
     yield stack
     stack.stop()
@@ -174,16 +183,18 @@ def redis_stack(tmp_path):
         if services_required():
             pytest.fail("CI needs redis-server and redis-cli for the Redis fault test")
         pytest.skip("redis-server is not installed (CI installs it)")
-    redis = RedisServer(free_port())
+    redis = RedisServer(port_in(REDIS_PORTS))
     redis.start()
     env = {
         **FAST_SWEEP,
         "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-        "WEB_WORKERS": "2",
-        "WEB_THREADS": "4",
+        # One web process, warmed up below: the first import in each process
+        # imports spaCy inside the import's transaction (seconds; see docs/jobs.md).
+        "WEB_WORKERS": "1",
+        "WEB_THREADS": "6",
         "WORKER_CONCURRENCY": "1",
     }
-    stack = Stack(tmp_path, extra_env=env)
+    stack = Stack(tmp_path, port=port_in(WEB_PORTS), extra_env=env)
     try:
         stack.start()
         yield stack, redis
@@ -195,9 +206,10 @@ def redis_stack(tmp_path):
 class Traffic:
     """Annotators saving, an admin importing and exporting; every answer timed."""
 
-    def __init__(self, stack, tokens, project_id, articles):
+    def __init__(self, stack, tokens, project_id, articles, versions):
         self.stack, self.tokens = stack, tokens
         self.project_id, self.articles = project_id, articles
+        self.versions = versions  # (annotator, article) → version, across runs
         self.results: list[tuple[str, int, float, dict]] = []
         self.jobs: list[str] = []
         self.stop = threading.Event()
@@ -209,7 +221,7 @@ class Traffic:
         return status, answer
 
     def annotate(self, who):
-        versions: dict[int, int] = {}
+        versions = self.versions.setdefault(who, {})
         while not self.stop.is_set():
             for article in self.articles:
                 body = {
@@ -268,14 +280,24 @@ def test_with_redis_stopped_people_keep_working_and_no_job_stays_queued(redis_st
     tokens = {name: stack.token(name) for name in ("admin", "anna", "ben")}
     project_id = english_project(stack, tokens["admin"])
     status, listing = stack.api(
-        "GET", f"/api/v1/projects/{project_id}/articles/?page_size=3", tokens["anna"]
+        "GET", f"/api/v1/projects/{project_id}/articles/?page_size=3", tokens["admin"]
     )
     assert status == 200, listing
     articles = [a["id"] for a in listing["results"]][:3]
     assert articles
 
+    # Warm-up with Redis up: the first import in a web process imports spaCy
+    # (the pipeline registry) inside the import's transaction, holding SQLite's
+    # write lock for seconds on a loaded machine, broker or not. Jobs queued now
+    # and not taken yet are lost with Redis (no persistence): the sweeper must
+    # send them again too.
+    versions: dict = {}
+    warm_up = Traffic(stack, tokens, project_id, articles, versions)
+    warm_up.run(seconds=2)
+    assert {s for _, s, *_ in warm_up.results} <= {200, 201, 202}, warm_up.results
+
     redis.stop()
-    traffic = Traffic(stack, tokens, project_id, articles)
+    traffic = Traffic(stack, tokens, project_id, articles, versions)
     traffic.run(seconds=8)
 
     kinds = {kind for kind, *_ in traffic.results}
@@ -283,7 +305,12 @@ def test_with_redis_stopped_people_keep_working_and_no_job_stays_queued(redis_st
     bad = [(k, s, a) for k, s, _, a in traffic.results if s not in (200, 201, 202)]
     assert not bad, bad[:5]
     slowest = max(traffic.results, key=lambda r: r[2])
-    assert slowest[2] < 2.0, f"a request took {slowest[2]:.2f} s: {slowest[:2]}"
+    locks = [line for line in stack.log_tail(10**6).splitlines() if "lock" in line]
+    assert slowest[2] < 2.0, (
+        f"a request took {slowest[2]:.2f} s: {slowest[:2]}; "
+        f"slowest: {sorted(round(r[2], 2) for r in traffic.results)[-8:]}; "
+        f"database locks: {locks[-10:]}"
+    )
     saves = sum(1 for kind, *_ in traffic.results if kind == "save")
     assert saves >= 10, "annotating did not go on"
     assert len(traffic.jobs) >= 4
@@ -295,8 +322,9 @@ def test_with_redis_stopped_people_keep_working_and_no_job_stays_queued(redis_st
     assert "publish failed" in waiting, waiting  # the row says why, not a 500
 
     redis.start()  # empty: what was queued before the outage is gone too
+    every_job = warm_up.jobs + traffic.jobs
     wait_until(
-        lambda: all(job(j)["status"] == "done" for j in traffic.jobs),
+        lambda: all(job(j)["status"] == "done" for j in every_job),
         60,
-        lambda: f"{[job(j)['state'] for j in traffic.jobs]}\n{stack.log_tail()}",
+        lambda: f"{[job(j)['state'] for j in every_job]}\n{stack.log_tail()}",
     )

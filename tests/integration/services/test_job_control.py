@@ -133,7 +133,6 @@ def test_the_dashboard_answers_at_once_with_the_broker_down(
     _stale_project(project)
     settings.REDIS_URL = NO_BROKER
     monkeypatch.setattr(app.conf, "broker_url", NO_BROKER)
-    monkeypatch.setattr(app.conf, "broker_write_url", None)
     job_outbox.breaker_reset()
     client.force_login(members["reviewer"])
     url = f"/projects/{project.slug}/dashboard/"

@@ -35,7 +35,6 @@ def broker_down(settings, monkeypatch):
 
     settings.REDIS_URL = NO_BROKER
     monkeypatch.setattr(app.conf, "broker_url", NO_BROKER)
-    monkeypatch.setattr(app.conf, "broker_write_url", None)
     job_outbox.breaker_reset()
     yield
     job_outbox.breaker_reset()
@@ -159,3 +158,12 @@ def test_two_sweepers_act_on_a_job_once(sent):
     assert _job_requeue(job) is True
     assert _job_requeue(stale_copy) is False
     assert Job.objects.get(pk=job.pk).attempts == 1
+
+
+def test_a_sweep_during_an_outage_keeps_the_job_unsent(broker_down):
+    job = JobFactory(kind=JobKind.EXPORT)
+    _age(job, seconds=30)
+    assert jobs_sweep() == {"unsent": 1}
+    job.refresh_from_db()
+    assert job.state == job_states.PUBLISH_FAILED
+    assert "Connection refused" in job.publish_error or "111" in job.publish_error
