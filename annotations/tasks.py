@@ -118,53 +118,41 @@ def _job_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(
-    name="annotations.export",
-    bind=True,
-    acks_late=True,
-    soft_time_limit=55 * 60,
-    time_limit=60 * 60,
-    on_failure=_job_failure,
-)
+# One hour at most; redelivered after a worker dies (the job is claimed once).
+FILE_JOB = {
+    "bind": True,
+    "acks_late": True,
+    "soft_time_limit": 55 * 60,
+    "time_limit": 60 * 60,
+    "on_failure": _job_failure,
+}
+
+
+def _run_file_job(what: str, job_id: str, run) -> dict:
+    from annotations.services.jobs import job_alive
+
+    logger.info("%s %s", what, job_id)
+    with job_alive(job_id):
+        return run(job_id=job_id)
+
+
+@shared_task(name="annotations.export", **FILE_JOB)
 def export_task(self, job_id: str) -> dict:
     from annotations.services.exports import export_job_run
-    from annotations.services.jobs import job_alive
 
-    logger.info("export %s", job_id)
-    with job_alive(job_id):
-        return export_job_run(job_id=job_id)
+    return _run_file_job("export", job_id, export_job_run)
 
 
-@shared_task(
-    name="annotations.release",
-    bind=True,
-    acks_late=True,
-    soft_time_limit=55 * 60,
-    time_limit=60 * 60,
-    on_failure=_job_failure,
-)
+@shared_task(name="annotations.release", **FILE_JOB)
 def release_task(self, job_id: str) -> dict:
-    from annotations.services.jobs import job_alive
     from annotations.services.releases import release_job_run
 
-    logger.info("release %s", job_id)
-    with job_alive(job_id):
-        return release_job_run(job_id=job_id)
+    return _run_file_job("release", job_id, release_job_run)
 
 
-@shared_task(
-    name="annotations.import_articles",
-    bind=True,
-    acks_late=True,
-    soft_time_limit=55 * 60,
-    time_limit=60 * 60,
-    on_failure=_job_failure,
-)
+@shared_task(name="annotations.import_articles", **FILE_JOB)
 def import_task(self, job_id: str) -> dict:
     """An import started on the import page; all or nothing, claimed once."""
     from annotations.services.article_import import import_job_run
-    from annotations.services.jobs import job_alive
 
-    logger.info("import %s", job_id)
-    with job_alive(job_id):
-        return import_job_run(job_id=job_id)
+    return _run_file_job("import", job_id, import_job_run)
