@@ -160,7 +160,7 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/models/", model_views.model_panel, name="model-panel"),
     path(
-        "projects/<slug:slug>/models/<int:model_id>/switch/",
+        "projects/<slug:slug>/models/<id:model_id>/switch/",
         model_views.model_switch_view,
         name="model-switch",
     ),
