@@ -24,7 +24,7 @@ def test_admin_switches_to_the_trained_model_and_rolls_back(page, screenshot, tm
     page.goto(f"/projects/{project.slug}/")
     panel = page.locator("[data-testid=model-panel]")
     expect(panel.locator("[data-testid=model-comparison]")).to_be_visible()
-    expect(panel.locator("[data-testid=model-chart] svg rect")).to_have_count(
+    expect(panel.locator("[data-testid=model-chart] rect[data-side]")).to_have_count(
         2 * (len(project.parsed_scheme.span_label_keys) + 1)
     )
     expect(panel.locator("[data-testid=active-pipeline]")).to_have_text("fin-de")
