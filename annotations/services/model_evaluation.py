@@ -1,42 +1,49 @@
 """Compare a trained pipeline with the project's current one on the same held-out gold.
 
 Runs in the worker right after training (``services.training.training_run``). The
-held-out articles are the gold rows (adjudicated, else consensus) that the export's
-deterministic split (``exporters.assign_split`` with the project's seed and ratios,
-the split the training data came from) puts into ``test``; into ``dev`` when the
+held-out articles are the gold rows (adjudicated, else consensus) of the JSONL
+export whose deterministic split (``exporters.assign_split`` with the project's
+seed and ratios, the split the training data came from) is ``test``; into ``dev`` when the
 test split is empty, so the model never sees them in training. Both pipelines
 predict those texts and ``model_loop.compare`` scores them; the result is stored
 in ``TrainedPipeline.evaluation["comparison"]``.
 
-Imports services (pre-annotation's pipeline choice), selectors (export rows) and
+Imports services (the export pipeline, pre-annotation's pipeline choice) and
 the ``model_loop`` leaf; spaCy only inside the functions.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from django.utils import timezone
 
-from annotations.exporters import assign_split
 from annotations.model_loop import HeldOutDoc, SideOutput, compare
 from annotations.models import Project, TrainedPipeline
 from annotations.nlp.errors import PipelineError
-from annotations.selectors.export_rows import export_rows
-from annotations.selectors.exports import ExportFilters, export_split_options
+from annotations.selectors.exports import ExportFilters
+from annotations.services.exports import export_stream
 from annotations.services.preannotation import pipeline_spec_for_project, trained_spec
 from annotations.services.training import pipeline_name
 
 logger = logging.getLogger(__name__)
 
 
-def held_out_rows(project: Project) -> tuple[str, list[Any]]:
-    """``(split, rows)``: the project's gold rows in the test split, else in dev."""
-    options = export_split_options(project)
-    by_split: dict[str, list[Any]] = {"train": [], "dev": [], "test": []}
-    for row in export_rows(project=project, filters=ExportFilters(source="gold")):
-        by_split[assign_split(str(row.article_id), **options)].append(row)
+def held_out_rows(project: Project) -> tuple[str, list[dict[str, Any]]]:
+    """``(split, rows)``: the project's gold rows (the JSONL export, whose ``split``
+    the exporter assigns) in the test split, else in dev."""
+    by_split: dict[str, list[dict[str, Any]]] = {"train": [], "dev": [], "test": []}
+    data = b"".join(
+        export_stream(
+            project=project, fmt="jsonl", filters=ExportFilters(source="gold")
+        )
+    )
+    for line in data.decode("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            by_split[row["split"]].append(row)
     if by_split["test"]:
         return "test", by_split["test"]
     return "dev", by_split["dev"]
@@ -80,12 +87,12 @@ def model_compare(*, project: Project, model: TrainedPipeline) -> dict[str, Any]
     split, rows = held_out_rows(project)
     docs = [
         HeldOutDoc(
-            spans=tuple((s.start, s.end, s.label) for s in row.spans),
-            answers=_single_choice_answers(row.labels, questions),
+            spans=tuple((s["start"], s["end"], s["label"]) for s in row["spans"]),
+            answers=_single_choice_answers(row["labels"], questions),
         )
         for row in rows
     ]
-    texts = [row.text for row in rows]
+    texts = [row["text"] for row in rows]
     try:
         trained = trained_spec(project, pipeline_name(model))
     except PipelineError as error:
@@ -97,7 +104,7 @@ def model_compare(*, project: Project, model: TrainedPipeline) -> dict[str, Any]
     result = compare(docs, sides, labels=keys, questions=questions)
     result.update(
         split=split,
-        article_ids=[row.article_id for row in rows],
+        article_ids=[row["id"] for row in rows],
         computed_at=timezone.now().isoformat(),
     )
     return result
