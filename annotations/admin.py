@@ -34,10 +34,20 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+MODEL_LOOP_FIELDS = (
+    "pipeline_previous",
+    "model_auto_switch",
+    "model_switch_margin",
+    "queue_order",
+)
+
+
 class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
-        exclude = ["members"]  # noqa: DJ006 - members are edited in the inline
+        # members are edited in the inline; the model loop's fields on the project
+        # page (services.model_switch keeps their history with a reason)
+        exclude = ["members", *MODEL_LOOP_FIELDS]  # noqa: DJ006
 
     def clean(self):
         cleaned = super().clean()
@@ -60,6 +70,7 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    readonly_fields = MODEL_LOOP_FIELDS
     actions = ["run_preannotation"]
 
     @admin.action(description="Pre-annotate all articles with the project's pipeline")

@@ -1,14 +1,14 @@
 """Compare a trained pipeline with the project's current one on the same held-out gold.
 
 Runs in the worker right after training (``services.training.training_run``). The
-held-out articles are the gold rows (adjudicated, else consensus) that the export's
-deterministic split (``exporters.assign_split`` with the project's seed and ratios,
-the split the training data came from) puts into ``test``; into ``dev`` when the
+held-out articles are the gold rows (adjudicated, else consensus) an export would
+write (``services.exports.export_rows_by_split``), whose deterministic split (``exporters.assign_split`` with the project's
+seed and ratios, the split the training data came from) is ``test``; into ``dev`` when the
 test split is empty, so the model never sees them in training. Both pipelines
 predict those texts and ``model_loop.compare`` scores them; the result is stored
 in ``TrainedPipeline.evaluation["comparison"]``.
 
-Imports services (pre-annotation's pipeline choice), selectors (export rows) and
+Imports services (the export pipeline, pre-annotation's pipeline choice) and
 the ``model_loop`` leaf; spaCy only inside the functions.
 """
 

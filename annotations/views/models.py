@@ -21,6 +21,7 @@ from annotations.services.model_switch import (
     model_rollback,
     model_switch,
 )
+from newsroom.ids import parse_db_int
 
 
 def _project(request: HttpRequest, slug: str, *, manage: bool):
@@ -59,8 +60,11 @@ def _answer(request: HttpRequest, project, error: str, done: str) -> HttpRespons
 def model_panel(request: HttpRequest, slug: str) -> HttpResponse:
     """The panel (admins and reviewers); ``?model=<id>`` shows that model's comparison."""
     project = _project(request, slug, manage=False)
-    raw = request.GET.get("model", "")
-    return _panel(request, project, model_id=int(raw) if raw.isdigit() else None)
+    try:
+        model_id = parse_db_int(request.GET.get("model", ""))
+    except ValueError:
+        model_id = None  # no or a bad choice: the newest compared model
+    return _panel(request, project, model_id=model_id)
 
 
 @require_POST

@@ -123,3 +123,13 @@ def test_project_page_loads_the_panel_for_reviewers_only(client, project, member
     client.force_login(members[Role.ANNOTATOR])
     page = client.get(f"/projects/{project.slug}/").content.decode()
     assert "/models/" not in page
+
+
+def test_a_bad_model_choice_shows_the_newest_comparison(
+    client, project, members, model
+):
+    client.force_login(members[Role.REVIEWER])
+    for choice in ("99999999999999999999999", "abc", "-1", "999999"):
+        response = client.get(url(project) + f"?model={choice}", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert 'data-testid="model-comparison"' in response.content.decode()
