@@ -141,14 +141,31 @@ def serve(env: dict[str, str], port: int, log_path: Path) -> Iterator[str]:
         log.close()
 
 
+def served_schema(base: str, token: str, target: Path) -> Path:
+    """The schema as the server serves it, fetched once (its first generation can
+    take longer than schemathesis waits for a schema on a busy machine)."""
+    request = urllib.request.Request(  # noqa: S310 — our own loopback URL
+        f"{base}/api/v1/schema/", headers={"Authorization": f"Token {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
+        target.write_bytes(response.read())
+    return target
+
+
 def fuzz_start(
-    base: str, token: str, *, max_examples: int, seed: int, report: Path
+    base: str,
+    token: str,
+    *,
+    schema: Path,
+    max_examples: int,
+    seed: int,
+    report: Path,
 ) -> subprocess.Popen:
     """Start one ``schemathesis run`` with every check (schemathesis.toml)."""
     argv = [
         sys.executable, "-m", "schemathesis.cli",
         "--config-file", str(ROOT / "bench" / "schemathesis.toml"),
-        "run", f"{base}/api/v1/schema/",
+        "run", str(schema), "--url", base,
         "--max-examples", str(max_examples),
         "--seed", str(seed), "--workers", "1", "--no-shrink",
         "--header", f"Authorization: Token {token}",
@@ -170,10 +187,12 @@ def run(*, max_examples: int, seed: int, port: int, folder: Path) -> list[FuzzRe
     env = server_env(folder)
     tokens = prepare(env)
     with serve(env, port or free_port(), folder / "gunicorn.log") as base:
+        schema = served_schema(base, tokens["admin"], folder / "openapi.yaml")
         started = {
             user: fuzz_start(
                 base,
                 tokens[user],
+                schema=schema,
                 max_examples=max_examples,
                 seed=seed,
                 report=folder / f"schemathesis-{user}.ndjson",
