@@ -174,7 +174,7 @@ def fuzz_start(
     ]  # fmt: skip
     return subprocess.Popen(
         argv,
-        cwd=ROOT,
+        cwd=report.parent,  # its cache and crash files stay out of the repository
         stdout=report.with_suffix(".txt").open("w"),
         stderr=subprocess.STDOUT,
         env={**os.environ, "NO_COLOR": "1"},
