@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from annotations.api import annotations as annotations_api
@@ -11,6 +11,7 @@ from annotations.api import jobs as jobs_api
 from annotations.api import releases as releases_api
 from annotations.api import review as review_api
 from annotations.api import training as training_api
+from annotations.api.schema import SchemaApi
 
 app_name = "api"
 
@@ -18,7 +19,7 @@ router = SimpleRouter(use_regex_path=False)
 router.register("projects", project_admin.ProjectAdminViewSet, basename="project")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaApi.as_view(), name="schema"),
     path(  # its start script is a URL of its own: no inline script under the CSP
         "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"
     ),

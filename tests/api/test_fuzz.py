@@ -16,7 +16,7 @@ from bench import fuzz_api
 
 pytestmark = pytest.mark.fuzz
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "3"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "2"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261202"))
 
 
