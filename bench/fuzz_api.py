@@ -160,8 +160,10 @@ def fuzz_start(
     max_examples: int,
     seed: int,
     report: Path,
+    extra: tuple[str, ...] = (),
 ) -> subprocess.Popen:
-    """Start one ``schemathesis run`` with every check (schemathesis.toml)."""
+    """Start one ``schemathesis run`` with every check (schemathesis.toml);
+    ``extra`` arguments narrow it (the soak: server errors only, fuzzing phase)."""
     argv = [
         sys.executable, "-m", "schemathesis.cli",
         "--config-file", str(ROOT / "bench" / "schemathesis.toml"),
@@ -170,7 +172,7 @@ def fuzz_start(
         "--seed", str(seed), "--workers", "1", "--no-shrink",
         "--header", f"Authorization: Token {token}",
         "--request-timeout", "60", "--suppress-health-check", "all",
-        "--report", "ndjson", "--report-ndjson-path", str(report),
+        "--report", "ndjson", "--report-ndjson-path", str(report), *extra,
     ]  # fmt: skip
     return subprocess.Popen(
         argv,

@@ -21,6 +21,7 @@ import collections
 import json
 import random
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -247,8 +248,38 @@ def prepare(stack, rec, admin, annotators: int, minutes: float):
     return project, tokens, queues, result.get("preannotation_job")
 
 
-def run(minutes: float, annotators: int, import_size: int, folder: Path) -> dict:
+def fuzz(stack, token: str, folder: Path, examples: int, outcome: dict) -> None:
+    """A bounded schemathesis run beside the working day: server errors only
+    (other checks judge answers that the annotators' writes change meanwhile)."""
+    from bench.fuzz_api import fuzz_start, served_schema
+
+    schema = served_schema(stack.url, token, folder / "openapi.yaml")
+    process = fuzz_start(
+        stack.url,
+        token,
+        schema=schema,
+        max_examples=examples,
+        seed=20261202,
+        report=folder / "schemathesis-soak.ndjson",
+        extra=("--phases", "examples,fuzzing", "--checks", "not_a_server_error"),
+    )
+    try:
+        outcome["returncode"] = process.wait(timeout=900)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        outcome["returncode"] = "timed out"
+    outcome["output"] = (folder / "schemathesis-soak.txt").read_text()[-3000:]
+
+
+def run(
+    minutes: float,
+    annotators: int,
+    import_size: int,
+    folder: Path,
+    fuzz_examples: int = 0,
+) -> dict:
     rec, stop, jobs, acknowledged = Recorder(), threading.Event(), [], []
+    fuzzing: dict = {}
     trace = folder / "transactions.jsonl"
     with Stack(folder, extra_env={"NEWSROOM_TRANSACTION_TRACE": str(trace)}) as stack:
         admin = stack.token("admin")
@@ -264,20 +295,25 @@ def run(minutes: float, annotators: int, import_size: int, folder: Path) -> dict
         ]  # fmt: skip
         threads.append(threading.Thread(
             target=import_and_export, args=(stack, rec, project["id"], admin, import_size, jobs)))  # fmt: skip
+        if fuzz_examples:
+            threads.append(threading.Thread(
+                target=fuzz, args=(stack, admin, folder, fuzz_examples, fuzzing)))  # fmt: skip
         started = time.monotonic()
         for thread in threads:
             thread.start()
         stop.wait(minutes * 60)
         stop.set()
         for thread in threads:
-            thread.join(timeout=120)
+            thread.join(timeout=900 if fuzz_examples else 120)
         elapsed = time.monotonic() - started
         states = wait_for_jobs(stack, rec, admin, jobs, timeout=300)
         stored = stored_submissions(stack, rec, project["id"], admin)
         status = stack.status()
-    return report(
+    result = report(
         rec, status, acknowledged, stored, states, lock_profile(trace), elapsed
     )
+    result["fuzz"] = fuzzing or None
+    return result
 
 
 def report(rec, status, acknowledged, stored, states, locks, elapsed) -> dict:
@@ -316,6 +352,9 @@ def verdict(result: dict) -> list[str]:
         problems.append(f"{result['duplicates']} submissions stored twice")
     if set(result["jobs"]) - {"done"}:
         problems.append(f"jobs not done: {dict(result['jobs'])}")
+    fuzz = result.get("fuzz")
+    if fuzz is not None and fuzz.get("returncode") != 0:
+        problems.append(f"schemathesis beside the soak failed: {fuzz}")
     return problems
 
 
@@ -325,9 +364,17 @@ def main(argv=None) -> int:
     parser.add_argument("--annotators", type=int, default=10)
     parser.add_argument("--import-size", type=int, default=5000)
     parser.add_argument("--folder", type=Path, default=None, help="default: a temp dir")
+    parser.add_argument(
+        "--fuzz-examples",
+        type=int,
+        default=20,
+        help="schemathesis examples per operation beside the day (0: no fuzzing)",
+    )
     args = parser.parse_args(argv)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="newsroom-soak-"))
-    result = run(args.minutes, args.annotators, args.import_size, folder)
+    result = run(
+        args.minutes, args.annotators, args.import_size, folder, args.fuzz_examples
+    )
     print(json.dumps(result, indent=2, default=str))
     problems = verdict(result)
     print("\n".join(["SOAK FAILED:", *problems]) if problems else "SOAK OK")
