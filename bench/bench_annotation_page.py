@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_workspace import build_text, percentile, word_spans  # noqa: E402
+from bench.bench_workspace import bench_article, percentile  # noqa: E402
 
 TARGET_MS = 50.0
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
@@ -72,50 +72,13 @@ def setup(var_dir: str):
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from annotations.choices import Role
-    from annotations.models import Article, Prediction
-    from annotations.services.annotations import annotation_save
-    from annotations.services.projects import membership_set, project_create
-
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench")  # noqa: S106
-    project = project_create(slug="bench", name="Benchmark", language="de")
-    membership_set(project=project, user=user, role=Role.ANNOTATOR)
-    text = build_text(20_000)
-    article = Article.objects.create(
-        project=project, title="Benchmark article", text=text, language="de"
+    user, project, article, rest, draft, annotation = bench_article(
+        length=20_000, words=700, suggestions=300, drafts=30
     )
-    labels = [label.key for label in project.parsed_scheme.span_labels]
-    positions = word_spans(text, 700)
-    suggestions = [
-        {
-            "start": s,
-            "end": e,
-            "label": labels[i % len(labels)],
-            "text": text[s:e],
-            "score": round(0.5 + (i % 50) / 100, 2),
-        }
-        for i, (s, e) in enumerate(positions[:300])
-    ]
-    Prediction.objects.create(
-        article=article,
-        pipeline="fin-de",
-        pipeline_version="bench",
-        spans=suggestions,
-        labels={"sentiment": {"negative": 0.6, "neutral": 0.3, "positive": 0.1}},
-        evidence=[{"question": "sentiment", "spans": suggestions[:10]}],
-    )
-    draft = [
-        {"start": s, "end": e, "label": labels[i % len(labels)], "text": text[s:e]}
-        for i, (s, e) in enumerate(positions[300:330])
-    ]
-    annotation = annotation_save(
-        article=article, annotator=user, spans=draft, labels={}
-    )
-    free_words = [p for p in positions[330:] if p[1] - p[0] >= 4]
+    free_words = [p for p in rest if p[1] - p[0] >= 4]
     return (
         user,
         project,
@@ -123,7 +86,7 @@ def setup(var_dir: str):
         draft,
         annotation.version,
         free_words,
-        len(suggestions),
+        300,
     )
 
 

@@ -60,6 +60,59 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def bench_article(*, length: int, words: int, suggestions: int, drafts: int):
+    """A project, an annotator and one article of ``length`` characters with
+    ``suggestions`` pre-annotated spans and a draft of ``drafts`` spans, both taken from
+    ``words`` evenly spread words (Django set up and migrated); the words left over
+    come back too. Returns (user, project, article, word positions, draft, annotation)."""
+    from django.contrib.auth import get_user_model
+
+    from annotations.choices import Role
+    from annotations.models import Article, Prediction
+    from annotations.services.annotations import annotation_save
+    from annotations.services.projects import membership_set, project_create
+
+    user = get_user_model().objects.create_user("bench", password="bench")  # noqa: S106
+    project = project_create(slug="bench", name="Benchmark", language="de")
+    membership_set(project=project, user=user, role=Role.ANNOTATOR)
+    text = build_text(length)
+    article = Article.objects.create(
+        project=project,
+        title="Benchmark article",
+        text=text,
+        language="de",
+        meta={"source": "Bench Wire", "published_at": "2026-10-21T11:05:00Z"},
+    )
+    labels = [label.key for label in project.parsed_scheme.span_labels]
+    positions = word_spans(text, words)
+    predicted = [
+        {
+            "start": start,
+            "end": end,
+            "label": labels[i % len(labels)],
+            "text": text[start:end],
+            "score": round(0.5 + (i % 50) / 100, 2),
+        }
+        for i, (start, end) in enumerate(positions[:suggestions])
+    ]
+    Prediction.objects.create(
+        article=article,
+        pipeline="fin-de",
+        pipeline_version="bench",
+        spans=predicted,
+        labels={"sentiment": {"negative": 0.6, "neutral": 0.3, "positive": 0.1}},
+        evidence=[{"question": "sentiment", "spans": predicted[:10]}],
+    )
+    draft = [
+        {"start": s, "end": e, "label": labels[i % len(labels)], "text": text[s:e]}
+        for i, (s, e) in enumerate(positions[suggestions : suggestions + drafts])
+    ]
+    annotation = annotation_save(
+        article=article, annotator=user, spans=draft, labels={}
+    )
+    return user, project, article, positions[suggestions + drafts :], draft, annotation
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -73,54 +126,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
 
-    from annotations.choices import Role
-    from annotations.models import Article, Prediction
-    from annotations.services.annotations import annotation_save
-    from annotations.services.projects import membership_set, project_create
-
     call_command("migrate", verbosity=0)
-
-    user = get_user_model().objects.create_user("bench", password="bench")  # noqa: S106
-    project = project_create(slug="bench", name="Benchmark", language="de")
-    membership_set(project=project, user=user, role=Role.ANNOTATOR)
-    text = build_text()
-    article = Article.objects.create(
-        project=project,
-        title="Benchmark article",
-        text=text,
-        language="de",
-        meta={"source": "Bench Wire", "published_at": "2026-10-21T11:05:00Z"},
-    )
-    labels = [label.key for label in project.parsed_scheme.span_labels]
-    positions = word_spans(text, 230)
-    suggestions = [
-        {
-            "start": start,
-            "end": end,
-            "label": labels[i % len(labels)],
-            "text": text[start:end],
-            "score": round(0.5 + (i % 50) / 100, 2),
-        }
-        for i, (start, end) in enumerate(positions[:200])
-    ]
-    Prediction.objects.create(
-        article=article,
-        pipeline="fin-de",
-        pipeline_version="bench",
-        spans=suggestions,
-        labels={"sentiment": {"negative": 0.6, "neutral": 0.3, "positive": 0.1}},
-        evidence=[{"question": "sentiment", "spans": suggestions[:10]}],
-    )
-    draft_spans = [
-        {"start": s, "end": e, "label": labels[i % len(labels)], "text": text[s:e]}
-        for i, (s, e) in enumerate(positions[200:230])
-    ]
-    annotation = annotation_save(
-        article=article, annotator=user, spans=draft_spans, labels={}
+    user, project, article, _words, draft_spans, annotation = bench_article(
+        length=10_000, words=230, suggestions=200, drafts=30
     )
 
     client = Client()
@@ -177,7 +188,7 @@ def main() -> int:
 
     page_bytes = len(client.get(page_url).content)
     print(
-        f"Workspace benchmark: {len(text):,} characters, {len(suggestions)} "
+        f"Workspace benchmark: {len(article.text):,} characters, 200 "
         f"suggestions, {len(draft_spans)} draft spans, {args.requests} requests "
         f"each, SQLite, Django test Client (page: {page_bytes:,} bytes)"
     )
