@@ -67,7 +67,7 @@ def span_problems(
             continue
         start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
         shown = _short(raw.get("text", ""))
-        if label not in names:
+        if not isinstance(label, str) or label not in names:
             problems.append(
                 Problem(
                     "spans",
@@ -77,8 +77,8 @@ def span_problems(
             )
             continue
         fits = (
-            isinstance(start, int)
-            and isinstance(end, int)
+            type(start) is int  # not bool, not float
+            and type(end) is int
             and 0 <= start < end <= len(text)
             and raw.get("text", text[start:end]) == text[start:end]
         )
