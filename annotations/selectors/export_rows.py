@@ -27,7 +27,7 @@ from annotations.consensus import (
     SpanKey,
     consensus_merge,
 )
-from annotations.exporters import ExportRow, ExportSpan
+from annotations.exporters import SPLITS, ExportRow, ExportSpan, assign_split
 from annotations.models import (
     Annotation,
     AnnotationSpan,
@@ -47,6 +47,7 @@ from annotations.selectors.exports import (
     ExportFilters,
     annotation_q,
     consensus_settings_for_project,
+    export_split_options,
 )
 
 CHUNK_SIZE = 2000
@@ -82,6 +83,21 @@ def export_rows(
         yield from prediction_rows(project, filters, chunk_size)
     else:
         yield from _gold_rows(project, filters, chunk_size)
+
+
+def export_rows_by_split(
+    *, project: Project, filters: ExportFilters
+) -> dict[str, list[ExportRow]]:
+    """The rows an export would write, grouped by the split the exporters give them.
+
+    For readers that need the rows themselves (the model evaluation's held-out
+    gold) and must agree with every export on which article is in which split.
+    """
+    options = export_split_options(project)
+    by_split: dict[str, list[ExportRow]] = {split: [] for split in SPLITS}
+    for row in export_rows(project=project, filters=filters):
+        by_split[row.split or assign_split(str(row.article_id), **options)].append(row)
+    return by_split
 
 
 def project_consensus(project: Project) -> Consensus:

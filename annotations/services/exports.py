@@ -35,13 +35,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from annotations.choices import AnnotationStatus, JobKind
-from annotations.exporters import (
-    SPLITS,
-    ExportRow,
-    assign_split,
-    get_exporter,
-    iter_export,
-)
+from annotations.exporters import ExportRow, get_exporter, iter_export
 from annotations.models import Job, Project
 from annotations.selectors.export_access import export_access_check
 from annotations.selectors.export_rows import export_rows
@@ -177,22 +171,6 @@ def export_stream(
         scheme=export_scheme(project=project, labels=filters.labels),
         **export_split_options(project),
     )
-
-
-def export_rows_by_split(
-    *, project: Project, filters: ExportFilters
-) -> dict[str, list[ExportRow]]:
-    """The rows an export would write, grouped by the split the exporters give them.
-
-    For readers that need the rows themselves (the model evaluation's held-out
-    gold) and must agree with every export on which article is in which split.
-    """
-    export_check(project=project, fmt="jsonl", filters=filters)
-    options = export_split_options(project)
-    by_split: dict[str, list[ExportRow]] = {split: [] for split in SPLITS}
-    for row in export_rows(project=project, filters=filters):
-        by_split[row.split or assign_split(str(row.article_id), **options)].append(row)
-    return by_split
 
 
 def count_articles(report: Callable[[int], None], *, every: int = 1) -> RowWatch:

@@ -2,7 +2,7 @@
 
 Runs in the worker right after training (``services.training.training_run``). The
 held-out articles are the gold rows (adjudicated, else consensus) an export would
-write (``services.exports.export_rows_by_split``), whose deterministic split (``exporters.assign_split`` with the project's
+write (``selectors.export_rows.export_rows_by_split``), whose deterministic split (``exporters.assign_split`` with the project's
 seed and ratios, the split the training data came from) is ``test``; into ``dev`` when the
 test split is empty, so the model never sees them in training. Both pipelines
 predict those texts and ``model_loop.compare`` scores them; the result is stored
@@ -22,8 +22,8 @@ from django.utils import timezone
 from annotations.model_loop import HeldOutDoc, SideOutput, compare
 from annotations.models import Project, TrainedPipeline
 from annotations.nlp.errors import PipelineError
+from annotations.selectors.export_rows import export_rows_by_split
 from annotations.selectors.exports import ExportFilters
-from annotations.services.exports import export_rows_by_split
 from annotations.services.preannotation import pipeline_spec_for_project, trained_spec
 from annotations.services.training import pipeline_name
 
